@@ -1,0 +1,3 @@
+-- 'break' with no enclosing loop.
+local x = 1
+break

@@ -1,0 +1,2 @@
+-- A table constructor running into the end of the file.
+local t = { 1, 2

@@ -1,0 +1,3 @@
+-- A call's argument list is not closed.
+print(1, 2
+local y = 3

@@ -1,0 +1,2 @@
+-- A binary operator with nothing after it.
+local x = 1 +

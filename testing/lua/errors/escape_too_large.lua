@@ -1,0 +1,2 @@
+-- A decimal escape above 255.
+local s = "\256"

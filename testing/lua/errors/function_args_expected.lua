@@ -1,0 +1,2 @@
+-- A method reference that is not called.
+local x = a:b

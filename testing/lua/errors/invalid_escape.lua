@@ -1,0 +1,2 @@
+-- '\q' is not an escape sequence.
+local s = "a\qb"

@@ -1,0 +1,2 @@
+-- '\x' must be followed by two hex digits.
+local s = "\xZZ"

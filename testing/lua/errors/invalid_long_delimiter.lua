@@ -1,0 +1,2 @@
+-- '[=' must be followed by more '=' or '['.
+local s = [=x]=]

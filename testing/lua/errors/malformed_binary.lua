@@ -1,0 +1,2 @@
+-- A binary literal (LuaJIT extension) with a digit 2.
+local x = 0b102

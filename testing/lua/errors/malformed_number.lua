@@ -1,0 +1,2 @@
+-- A number glued to letters.
+local x = 3x

@@ -1,0 +1,2 @@
+-- Two decimal points read as one malformed numeral.
+local x = 1.2.3

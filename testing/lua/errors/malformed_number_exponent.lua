@@ -1,0 +1,2 @@
+-- An exponent without digits.
+local x = 1e+

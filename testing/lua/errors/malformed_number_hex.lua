@@ -1,0 +1,2 @@
+-- '0x' with no hex digits.
+local x = 0x

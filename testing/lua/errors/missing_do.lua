@@ -1,0 +1,2 @@
+-- 'do' is missing after a while condition.
+while x print(1) end

@@ -1,0 +1,2 @@
+-- 'then' is missing after the condition.
+if x print(1) end

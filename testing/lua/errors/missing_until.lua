@@ -1,0 +1,3 @@
+-- A repeat loop without 'until'.
+repeat
+  x = 1

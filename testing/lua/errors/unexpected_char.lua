@@ -1,0 +1,2 @@
+-- A character that starts no token of Lua.
+local x = 1 @ 2

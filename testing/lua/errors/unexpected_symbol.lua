@@ -1,0 +1,2 @@
+-- '=' where an expression must start.
+local x = = 1

@@ -1,0 +1,4 @@
+-- A long comment that is never closed.
+--[==[ abc
+print(1)
+]]

@@ -1,0 +1,3 @@
+-- A long string that is never closed.
+local s = [[abc
+def

@@ -1,0 +1,3 @@
+-- A string literal broken by a newline.
+print("abc
+print("def")

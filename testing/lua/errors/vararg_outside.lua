@@ -1,0 +1,2 @@
+-- '...' inside a function that has no varargs.
+local function f() return ... end

@@ -1,0 +1,36 @@
+-- Runtime error messages that Lua 5.1 and LuaJIT word identically: variable
+-- kinds in messages, error levels, non-string error values, tostring of
+-- error positions. Pure Lua 5.1; output matches lua5.1.
+local function try(f, ...)
+  local ok, err = pcall(f, ...)
+  print(ok, type(err) == "string" and err or type(err))
+end
+try(function() local a; return a.b end)
+try(function() local a = {}; return a.b.c end)
+try(function() return missing_global.x end)
+try(function() local a = 1; a() end)
+try(function() missing_fn() end)
+try(function() local s = "x"; return s + 1 end)
+try(function() local t = {}; return t .. "x" end)
+try(function() return 1 < "x" end)
+try(function() return {} <= {} end)
+try(function() local t = setmetatable({}, { __index = function() error("in index") end }); return t.x end)
+try(function() error({}) end)
+try(function() error("plain", 0) end)
+try(function() error("with level 1") end)
+try(function() local n = nil; n.field = 1 end)
+try(function() local up; return (function() return up.x end)() end)
+try(function() local t = {}; t[nil] = 1 end)
+try(function() return #nil end)
+try(function() return -{} end)
+try(function() local x = "abc"; return x.y.z end)
+try(string.rep)
+try(string.sub)
+try(setmetatable, 1, {})
+try(function() return ("x"):bad() end)
+try(function() for i = 1, 2, {} do end end)
+-- Not tail calls: a tail-called builtin loses its caller's name and position
+-- in LuaJIT ("bad argument #1 to '?'") but not in Lua 5.1.
+try(function() local r = math.floor("a") return r end)
+try(function() local r = ipairs(nil) return r end)
+try(function() local r = tostring() return r end)
