@@ -16,6 +16,7 @@ TEST(AsmLayering, NoDependencyOnTheVmOrTheRecorder) {
   // The query really covered the libraries (an empty file would pass vacuously).
   EXPECT_TRUE(labels.count("//lj/asm:mcode"));
   EXPECT_TRUE(labels.count("//lj/asm/x64:encoder"));
+  EXPECT_TRUE(labels.count("//lj/asm/x64:trace_abi"));
   EXPECT_TRUE(labels.count("//lj/base:check"));
   for (const std::string& label : labels) {
     EXPECT_FALSE(label.starts_with("//lj/vm")) << label;
