@@ -1,0 +1,86 @@
+// The reference evaluator: the executable specification of the IR. It runs a
+// trace — including the loop after LOOP with its PHIs, or a whole trace that
+// links to itself — over an abstract machine state and reports which exit
+// was taken and the state the snapshot restores. Every optimization and the
+// backend are tested against it. Semantics per opcode: docs/ir.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lj/ir/binding.h"
+#include "lj/ir/ir.h"
+
+namespace lj::ir {
+
+// Objects the trace can reach: fields (FLOAD/FSTORE), an array part
+// (AREF/ALOAD/ASTORE), a hash part (HREF*/HLOAD/HSTORE), upvalues
+// (UREF*/ULOAD/USTORE).
+struct Object {
+  IrType type = IrType::TAB;
+  std::map<uint16_t, Value> fields;
+  std::vector<Value> array;
+  std::vector<std::pair<Value, Value>> hash;  // insertion order, unique keys
+  std::vector<Value> upvalues;
+  friend bool operator==(const Object&, const Object&) = default;
+};
+
+struct MachineState {
+  // The value stack the interpreter sees. Numbers are stored as NUM: the
+  // model has no dual-number mode, so restoring an INT writes a double.
+  std::map<int32_t, Value> slots;
+  // Objects by id (the payload of a GC value).
+  std::map<uint64_t, Object> objects;
+  uint64_t next_object_id = 0x100000;
+  friend bool operator==(const MachineState&, const MachineState&) = default;
+};
+
+enum class Outcome : uint8_t {
+  kGuardExit,       // a guard failed; `snapshot` was restored
+  kIterationLimit,  // the loop ran max_iterations times; last snapshot restored
+  kTraceEnd,        // a non-looping trace ran to its end; last snapshot restored
+  kInvalid,         // the trace uses something the evaluator can't execute
+};
+
+struct EvalResult {
+  Outcome outcome = Outcome::kInvalid;
+  int snapshot = -1;       // snapshot number restored
+  Ref guard = 0;           // failed guard (kGuardExit)
+  int iterations = 0;      // complete loop iterations before the exit
+  std::map<int32_t, Value> restored;  // slot → value written by the snapshot
+  MachineState state;      // the state after restoring
+  std::string error;       // for kInvalid
+};
+
+struct EvalOptions {
+  int max_iterations = 64;
+};
+
+EvalResult evaluate(const Trace& trace, const Binding& binding,
+                    MachineState state, EvalOptions options = {});
+
+// The arithmetic the evaluator and constant folding share, so a folded
+// constant is by construction what the instruction would have computed.
+// Each throws for an operation outside its type's domain.
+namespace semantics {
+double num_arith(Op op, double a, double b);
+int32_t int_arith(Op op, int32_t a, int32_t b);
+int64_t int64_arith(Op op, int64_t a, int64_t b);
+bool compare(Op op, const Value& a, const Value& b);
+// CONV with mode `op2`; *ok turns false when a checked conversion is inexact.
+Value convert(uint16_t op2, bool guarded, const Value& v, bool* ok);
+double fpmath(FpMath f, double x);
+// Does `op` have a defined result for these operands (e.g. no MOD by 0)?
+bool int_arith_defined(Op op, int32_t a, int32_t b);
+}  // namespace semantics
+
+// Normalizes a value the way a slot stores it (integers become numbers).
+Value slot_value(const Value& v);
+
+// "guard 0005 failed, snapshot #2" and the restored slots, for failures.
+std::string describe(const EvalResult& result);
+
+}  // namespace lj::ir

@@ -1,0 +1,217 @@
+#include "lj/ir/eval.h"
+
+#include <gtest/gtest.h>
+
+#include "lj/ir/dump.h"
+#include "testing/ir/test_binding.h"
+
+namespace lj::ir {
+namespace {
+
+Trace parsed(std::string_view text, const Binding& binding) {
+  auto trace = parse(text, binding);
+  EXPECT_TRUE(trace.ok()) << trace.status();
+  return trace.ok() ? std::move(*trace) : Trace();
+}
+
+// fidelity/09_side_exit_link.lua, trace 1: `for i = 1, 58 do end`.
+constexpr std::string_view kInnerLoop =
+    "....        SNAP   #0   [ ---- ---- ]\n"
+    "0001    int SLOAD  #6    CI\n"
+    "0002  + int ADD    0001  +1  \n"
+    "....        SNAP   #1   [ ---- ---- ---- ---- ---- ---- ]\n"
+    "0003 >  int LE     0002  +58 \n"
+    "....        SNAP   #2   [ ---- ---- ---- ---- ---- ---- 0002 ---- ---- 0002 ]\n"
+    "0004 ------ LOOP ------------\n"
+    "0005  + int ADD    0002  +1  \n"
+    "....        SNAP   #3   [ ---- ---- ---- ---- ---- ---- ]\n"
+    "0006 >  int LE     0005  +58 \n"
+    "0007    int PHI    0002  0005\n";
+
+TEST(Evaluate, LoopRunsUntilItsGuardFails) {
+  testing::TestBinding tb;
+  Trace trace = parsed(kInnerLoop, tb.binding());
+  MachineState state;
+  state.slots[6] = Value::number(1);
+  EvalResult r = evaluate(trace, tb.binding(), state, {.max_iterations = 1000});
+  ASSERT_EQ(r.outcome, Outcome::kGuardExit) << describe(r);
+  EXPECT_EQ(r.guard, kRefBias + 6);
+  EXPECT_EQ(r.snapshot, 3);
+  EXPECT_EQ(r.iterations, 57);
+  EXPECT_TRUE(r.restored.empty());
+}
+
+TEST(Evaluate, IterationBoundRestoresTheLoopSnapshot) {
+  testing::TestBinding tb;
+  Trace trace = parsed(kInnerLoop, tb.binding());
+  MachineState state;
+  state.slots[6] = Value::number(1);
+  EvalResult r = evaluate(trace, tb.binding(), state, {.max_iterations = 10});
+  EXPECT_EQ(r.outcome, Outcome::kIterationLimit);
+  // The loop snapshot (#2), with the PHI'd 0002 of the 10th iteration.
+  EXPECT_EQ(r.snapshot, 2);
+  EXPECT_EQ(r.iterations, 10);
+  EXPECT_EQ(r.state.slots[6], Value::number(11));
+  EXPECT_EQ(r.state.slots[9], Value::number(11));
+}
+
+TEST(Evaluate, GuardExitRestoresSnapshotSlots) {
+  testing::TestBinding tb;
+  Trace trace = parsed(
+      "....        SNAP   #0   [ ---- ---- ---- ]\n"
+      "0001 >  num SLOAD  #1    T\n"
+      "0002    num ADD    0001  +0.5\n"
+      "0003    int CONV   0002  int.num check\n"
+      "....        SNAP   #1   [ ---- 0002 +7   ]\n"
+      "0004 >  int LT     0003  +10 \n"
+      "....        SNAP   #2   [ ---- 0003 ]\n",
+      tb.binding());
+  MachineState state;
+  state.slots[1] = Value::number(20.5);
+  EvalResult r = evaluate(trace, tb.binding(), state);
+  ASSERT_EQ(r.outcome, Outcome::kGuardExit) << describe(r);
+  EXPECT_EQ(r.snapshot, 1);
+  EXPECT_EQ(r.state.slots[1], Value::number(21));
+  EXPECT_EQ(r.state.slots[2], Value::number(7)) << "restored ints are numbers";
+  // A wrong type fails the SLOAD's check: snapshot #0, nothing restored.
+  state.slots[1] = tb.string("x");
+  r = evaluate(trace, tb.binding(), state);
+  EXPECT_EQ(r.outcome, Outcome::kGuardExit);
+  EXPECT_EQ(r.snapshot, 0);
+  EXPECT_EQ(r.guard, kRefFirst);
+  // All guards pass: the trace ends with its last snapshot.
+  state.slots[1] = Value::number(1.5);
+  r = evaluate(trace, tb.binding(), state);
+  EXPECT_EQ(r.outcome, Outcome::kTraceEnd);
+  EXPECT_EQ(r.snapshot, 2);
+  EXPECT_EQ(r.state.slots[1], Value::number(2));
+}
+
+TEST(Evaluate, MemoryThroughReferences) {
+  testing::TestBinding tb;
+  Trace trace = parsed(
+      "....        SNAP   #0   [ ---- ---- ]\n"
+      "0001 >  tab SLOAD  #1    T\n"
+      "0002    p64 FLOAD  0001  tab.array\n"
+      "0003    p64 AREF   0002  +1  \n"
+      "0004 >  num ALOAD  0003\n"
+      "0005    num ADD    0004  +1  \n"
+      "0006    num ASTORE 0003  0005\n"
+      "0007 >  p64 HREFK  0001  \"k\" @0\n"
+      "0008 >  num HLOAD  0007\n"
+      "0009    num HSTORE 0007  0005\n"
+      "....        SNAP   #1   [ ---- 0001 0008 ]\n",
+      tb.binding());
+  MachineState state;
+  Object table;
+  table.array = {Value::nil(), Value::number(41)};
+  table.hash = {{tb.string("k"), Value::number(3)}};
+  state.objects[0x9000] = table;
+  state.slots[1] = Value::object(IrType::TAB, 0x9000);
+  EvalResult r = evaluate(trace, tb.binding(), state);
+  ASSERT_EQ(r.outcome, Outcome::kTraceEnd) << describe(r);
+  EXPECT_EQ(r.state.objects[0x9000].array[1], Value::number(42));
+  EXPECT_EQ(r.state.objects[0x9000].hash[0].second, Value::number(42));
+  EXPECT_EQ(r.state.slots[2], Value::number(3));
+  // A type guard on the loaded value.
+  state.objects[0x9000].array[1] = Value::boolean(true);
+  r = evaluate(trace, tb.binding(), state);
+  EXPECT_EQ(r.outcome, Outcome::kGuardExit);
+  EXPECT_EQ(r.guard, kRefBias + 4);
+}
+
+TEST(Evaluate, OverflowGuardsAndCalls) {
+  testing::TestBinding tb;
+  Trace trace = parsed(
+      "....        SNAP   #0   [ ---- ---- ]\n"
+      "0001    int SLOAD  #1    CI\n"
+      "0002 >  int ADDOV  0001  +2147483600\n"
+      "0003    num CONV   0002  num.int\n"
+      "0005    num CALLN  pow         (0003 +2  )\n"
+      "....        SNAP   #1   [ ---- 0005 ]\n",
+      tb.binding());
+  MachineState state;
+  state.slots[1] = Value::number(3);
+  EvalResult r = evaluate(trace, tb.binding(), state);
+  ASSERT_EQ(r.outcome, Outcome::kTraceEnd) << describe(r);
+  EXPECT_EQ(r.state.slots[1], Value::number(2147483603.0 * 2147483603.0));
+  state.slots[1] = Value::number(100);
+  r = evaluate(trace, tb.binding(), state);
+  EXPECT_EQ(r.outcome, Outcome::kGuardExit);
+  EXPECT_EQ(r.snapshot, 0);
+}
+
+TEST(Evaluate, SelfLinkedTraceReentersWithRestoredStack) {
+  testing::TestBinding tb;
+  Trace trace = parsed(
+      "....        SNAP   #0   [ ---- ---- ]\n"
+      "0001 >  num SLOAD  #1    T\n"
+      "0002    num ADD    0001  +1  \n"
+      "....        SNAP   #1   [ ---- 0002 ]\n"
+      "0003 >  num LT     0002  +5  \n"
+      "....        SNAP   #2   [ ---- 0002 ]\n",
+      tb.binding());
+  trace.loops_to_self = true;
+  MachineState state;
+  state.slots[1] = Value::number(0);
+  EvalResult r = evaluate(trace, tb.binding(), state);
+  ASSERT_EQ(r.outcome, Outcome::kGuardExit) << describe(r);
+  EXPECT_EQ(r.iterations, 4);
+  EXPECT_EQ(r.state.slots[1], Value::number(5));
+}
+
+TEST(Evaluate, UnsupportedOpsAreReportedNotGuessed) {
+  testing::TestBinding tb;
+  Trace trace = parsed(
+      "....        SNAP   #0   [ ---- ---- ]\n"
+      "0001    p64 XLOAD  0001  #0  \n",
+      tb.binding());
+  EvalResult r = evaluate(trace, tb.binding(), {});
+  EXPECT_EQ(r.outcome, Outcome::kInvalid);
+  EXPECT_NE(r.error.find("XLOAD"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lj::ir
+
+namespace lj::ir {
+namespace {
+
+// An exit through a snapshot that references a sunk table rebuilds it with
+// the sunk stores made before the snapshot.
+TEST(Evaluate, ExitsRebuildSunkAllocations) {
+  testing::TestBinding tb;
+  Trace trace = parsed(
+      "....        SNAP   #0   [ ---- ---- ]\n"
+      "0001 >  num SLOAD  #1    T\n"
+      "0002 }  tab TNEW   #2    #0  \n"
+      "0003    p64 FLOAD  0002  tab.array\n"
+      "0004    p64 AREF   0003  +1  \n"
+      "0005 }  num ASTORE 0004  0001\n"
+      "0006    p64 FREF   0002  test.x\n"
+      "0007 }  num FSTORE 0006  +2.5\n"
+      "....        SNAP   #1   [ ---- 0002 0002 ]\n"
+      "0008 >  num LT     0001  +10 \n"
+      "0009 }  num FSTORE 0006  +9  \n"
+      "....        SNAP   #2   [ ---- 0001 ]\n",
+      tb.binding());
+  ASSERT_TRUE(trace.is_sunk(kRefBias + 2));
+  MachineState state;
+  state.slots[1] = Value::number(20);
+  EvalResult r = evaluate(trace, tb.binding(), state);
+  ASSERT_EQ(r.outcome, Outcome::kGuardExit) << describe(r);
+  Value table = r.state.slots[1];
+  ASSERT_EQ(table.type, IrType::TAB);
+  EXPECT_EQ(r.state.slots[2], table) << "one object for both slots";
+  const Object& rebuilt = r.state.objects.at(table.bits);
+  EXPECT_EQ(rebuilt.array[1], Value::number(20));
+  EXPECT_EQ(rebuilt.fields.at(tb.field("test.x")), Value::number(2.5)) << "store after the snapshot not replayed";
+  // Without an exit no table is ever created.
+  state.slots[1] = Value::number(1);
+  r = evaluate(trace, tb.binding(), state);
+  EXPECT_EQ(r.outcome, Outcome::kTraceEnd);
+  EXPECT_TRUE(r.state.objects.empty());
+}
+
+}  // namespace
+}  // namespace lj::ir

@@ -1,0 +1,151 @@
+#include "lj/opt/opt.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "lj/ir/dump.h"
+#include "lj/ir/eval.h"
+#include "testing/ir/test_binding.h"
+
+namespace lj::opt {
+namespace {
+
+TEST(Options, LevelsAndNamesFollowLuaJit) {
+  EXPECT_EQ(Options::level(0).flags, 0u);
+  Options o1 = Options::level(1);
+  EXPECT_TRUE(o1.has(Flag::kFold) && o1.has(Flag::kCse) && o1.has(Flag::kDce));
+  EXPECT_FALSE(o1.has(Flag::kLoop));
+  Options o2 = Options::level(2);
+  EXPECT_TRUE(o2.has(Flag::kNarrow) && o2.has(Flag::kLoop));
+  EXPECT_FALSE(o2.has(Flag::kFwd));
+  Options o3 = Options::level(3);
+  for (Flag f : {Flag::kFwd, Flag::kDse, Flag::kAbc, Flag::kSink, Flag::kFuse})
+    EXPECT_TRUE(o3.has(f)) << name(f);
+  EXPECT_EQ(name(Flag::kFold), "fold");
+  EXPECT_EQ(name(Flag::kFuse), "fuse");
+  EXPECT_TRUE(o3.apply("-cse"));
+  EXPECT_FALSE(o3.has(Flag::kCse));
+  EXPECT_TRUE(o3.apply("+cse"));
+  EXPECT_TRUE(o3.has(Flag::kCse));
+  EXPECT_TRUE(o3.apply("O1"));
+  EXPECT_FALSE(o3.has(Flag::kSink));
+  EXPECT_FALSE(o3.apply("nonsense"));
+}
+
+struct TextCase {
+  std::string title;
+  std::string input;
+  std::string expected;
+};
+
+// "=== title", the input dump, "---", the expected dump; "# options: …"
+// lines set the passes for the cases that follow.
+std::vector<std::pair<Options, TextCase>> read_cases(const std::string& path) {
+  std::ifstream file(path);
+  EXPECT_TRUE(file.good()) << path;
+  std::vector<std::pair<Options, TextCase>> cases;
+  Options options;
+  std::string line;
+  bool in_expected = false;
+  while (std::getline(file, line)) {
+    if (line.starts_with("# options:")) {
+      options = Options::level(0);
+      std::istringstream words(line.substr(10));
+      std::string word;
+      while (words >> word) EXPECT_TRUE(options.apply(word)) << word;
+    } else if (line.starts_with("===")) {
+      cases.push_back({options, TextCase{line.substr(4), "", ""}});
+      in_expected = false;
+    } else if (line == "---") {
+      in_expected = true;
+    } else if (!line.starts_with("#") && !cases.empty()) {
+      (in_expected ? cases.back().second.expected : cases.back().second.input) += line + "\n";
+    }
+  }
+  // Blank lines separate cases; they are not part of a dump.
+  for (auto& [o, c] : cases) {
+    while (c.input.ends_with("\n\n")) c.input.pop_back();
+    while (c.expected.ends_with("\n\n")) c.expected.pop_back();
+    if (c.expected == "\n") c.expected.clear();
+  }
+  return cases;
+}
+
+std::string run_case(const Options& options, const TextCase& c) {
+  testing::TestBinding tb;
+  auto trace = ir::parse(c.input, tb.binding());
+  if (!trace.ok()) return "PARSE ERROR: " + std::string(trace.status().message());
+  try {
+    trace->loops_to_self = options.has(Flag::kLoop);
+    ir::Trace result = reemit(*trace, options);
+    std::string failure;
+    if (options.has(Flag::kLoop)) {
+      FoldEngine fold(options);
+      ir::Builder b(result, &fold, options.emit_options());
+      if (auto reason = optimize_loop(b)) failure = "LOOP failed: " + std::string(ir::message(*reason)) + "\n";
+    }
+    if (options.has(Flag::kSink)) sink_allocations(result);
+    return ir::dump(result, tb.binding()) + failure;
+  } catch (const ir::TraceAbort& abort) {
+    return std::string("ABORT: ") + abort.what() + "\n";
+  }
+}
+
+class TextCases : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TextCases, OptimizedDumpMatches) {
+  auto cases = read_cases("lj/opt/testdata/" + GetParam());
+  EXPECT_FALSE(cases.empty());
+  for (const auto& [options, c] : cases)
+    EXPECT_EQ(run_case(options, c), c.expected) << "case: " << c.title;
+}
+
+INSTANTIATE_TEST_SUITE_P(Passes, TextCases,
+                         ::testing::Values("fold.txt", "cse.txt", "dce.txt", "mem.txt", "narrow.txt", "abc.txt",
+                                           "loop.txt", "sink.txt"));
+
+TEST(Fold, GuardThatAlwaysFailsAborts) {
+  ir::Trace trace;
+  FoldEngine fold;
+  ir::Builder b(trace, &fold);
+  try {
+    b.emit(ir::Op::LT, ir::Type::guarded(ir::IrType::INT), b.kint(3), b.kint(2));
+    FAIL() << "no abort";
+  } catch (const ir::TraceAbort& abort) {
+    EXPECT_EQ(abort.reason(), ir::AbortReason::kGuardFail);
+    EXPECT_STREQ(abort.what(), "guard would always fail");
+  }
+  EXPECT_EQ(b.emit(ir::Op::LT, ir::Type::guarded(ir::IrType::INT), b.kint(2), b.kint(3)),
+            ir::kRefDrop);
+  EXPECT_EQ(trace.nins(), ir::kRefFirst);
+}
+
+TEST(Dce, KeepsWhatSnapshotsAndSideEffectsNeed) {
+  testing::TestBinding tb;
+  auto trace = ir::parse(
+      "....        SNAP   #0   [ ---- ---- ]\n"
+      "0001 >  num SLOAD  #1    T\n"
+      "0002    num ADD    0001  +1  \n"
+      "0003    num MUL    0001  +3  \n"
+      "0004 >  num LT     0003  +9  \n"
+      "0005    num SUB    0001  +5  \n"
+      "0006    int CONV   0001  int.num check\n"
+      "0007 >  int ADDOV  0006  +1  \n"
+      "....        SNAP   #1   [ ---- 0002 ]\n",
+      tb.binding());
+  ASSERT_TRUE(trace.ok());
+  eliminate_dead_code(*trace);
+  EXPECT_EQ(ir::dump(*trace, tb.binding()),
+            "....        SNAP   #0   [ ---- ---- ]\n"
+            "0001 >  num SLOAD  #1    T\n"
+            "0002    num ADD    0001  +1  \n"
+            "0003    num MUL    0001  +3  \n"
+            "0004 >  num LT     0003  +9  \n"
+            "....        SNAP   #1   [ ---- 0002 ]\n");
+  EXPECT_EQ(trace->chain(ir::Op::SUB), 0);
+}
+
+}  // namespace
+}  // namespace lj::opt

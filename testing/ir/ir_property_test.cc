@@ -1,0 +1,130 @@
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include "lj/ir/dump.h"
+#include "lj/ir/eval.h"
+#include "lj/opt/opt.h"
+#include "testing/ir/trace_gen.h"
+
+namespace lj::testing {
+namespace {
+
+constexpr ir::EvalOptions kBound{.max_iterations = 20};
+
+// Runs `options` over a random trace and checks it behaves as before; on a
+// failure the shrunk counterexample prints both dumps.
+void check_equivalent(const Recipe& recipe, const opt::Options& options) {
+  TestBinding tb;
+  BuiltTrace built = build(recipe, tb);
+  ir::EvalResult before = ir::evaluate(built.trace, tb.binding(), built.state, kBound);
+  RC_ASSERT(before.outcome != ir::Outcome::kInvalid);
+  // The distribution rapidcheck prints shows the cases are not vacuous.
+  RC_TAG(before.outcome == ir::Outcome::kGuardExit ? "guard exit"
+         : before.outcome == ir::Outcome::kIterationLimit ? "iteration limit"
+                                                          : "trace end");
+  if (before.outcome == ir::Outcome::kGuardExit && before.iterations >= 2)
+    RC_TAG("exit in a later iteration");
+  ir::Ref aborted_at = 0;
+  try {
+    ir::Trace after = opt::reemit(built.trace, options, &aborted_at);
+    if (options.has(opt::Flag::kLoop) && recipe.loops) {
+      std::string before_loop = ir::dump(after, tb.binding());
+      opt::FoldEngine fold(options);
+      ir::Builder b(after, &fold, options.emit_options());
+      if (auto failure = opt::optimize_loop(b)) {
+        RC_TAG(std::string("LOOP failed: ") + std::string(ir::message(*failure)));
+        RC_ASSERT(ir::dump(after, tb.binding()) == before_loop);
+      } else {
+        RC_TAG("LOOP applied");
+      }
+    }
+    if (options.has(opt::Flag::kSink) && opt::sink_allocations(after) > 0) RC_TAG("sunk");
+    ir::EvalResult result = ir::evaluate(after, tb.binding(), built.state, kBound);
+    if (ir::dump(after, tb.binding()) != ir::dump(built.trace, tb.binding()))
+      RC_TAG("changed by the pass");
+    std::string difference = compare_results(built.trace, before, after, result);
+    if (!difference.empty() || result.outcome == ir::Outcome::kInvalid)
+      RC_FAIL(difference + "\n--- unoptimized: " + ir::describe(before) + "\n" +
+              ir::dump(built.trace, tb.binding()) + "--- optimized: " + ir::describe(result) +
+              "\n" + ir::dump(after, tb.binding()));
+  } catch (const ir::TraceAbort& abort) {
+    // "guard would always fail": the unoptimized trace must never get past
+    // that guard — it exits there or earlier, in its first iteration.
+    RC_ASSERT(abort.reason() == ir::AbortReason::kGuardFail);
+    RC_TAG("aborted: guard would always fail");
+    if (before.outcome != ir::Outcome::kGuardExit || before.iterations != 0 ||
+        before.guard > aborted_at)
+      RC_FAIL("folded guard " + std::to_string(aborted_at - ir::kRefBias) +
+              " as always failing, but: " + ir::describe(before) + "\n" +
+              ir::dump(built.trace, tb.binding()));
+  }
+}
+
+opt::Options only(std::initializer_list<opt::Flag> flags) {
+  opt::Options o;
+  for (opt::Flag f : flags) o.set(f, true);
+  return o;
+}
+
+RC_GTEST_PROP(Optimizer, FoldPreservesBehaviour, ()) {
+  check_equivalent(*arbitrary_recipe(), only({opt::Flag::kFold}));
+}
+
+RC_GTEST_PROP(Optimizer, CsePreservesBehaviour, ()) {
+  check_equivalent(*arbitrary_recipe(), only({opt::Flag::kCse}));
+}
+
+RC_GTEST_PROP(Optimizer, DcePreservesBehaviour, ()) {
+  check_equivalent(*arbitrary_recipe(), only({opt::Flag::kDce}));
+}
+
+RC_GTEST_PROP(Optimizer, FwdPreservesBehaviour, ()) {
+  check_equivalent(*arbitrary_recipe(), only({opt::Flag::kFold, opt::Flag::kCse, opt::Flag::kFwd}));
+}
+
+RC_GTEST_PROP(Optimizer, DsePreservesBehaviour, ()) {
+  check_equivalent(*arbitrary_recipe(), only({opt::Flag::kFold, opt::Flag::kDse}));
+}
+
+RC_GTEST_PROP(Optimizer, NarrowPreservesBehaviour, ()) {
+  check_equivalent(*arbitrary_recipe(), only({opt::Flag::kFold, opt::Flag::kNarrow}));
+}
+
+RC_GTEST_PROP(Optimizer, SinkPreservesBehaviour, ()) {
+  check_equivalent(*arbitrary_recipe(), only({opt::Flag::kSink}));
+}
+
+RC_GTEST_PROP(Optimizer, AbcPreservesBehaviour, ()) {
+  check_equivalent(*arbitrary_recipe(), only({opt::Flag::kFold, opt::Flag::kCse, opt::Flag::kFwd, opt::Flag::kAbc}));
+}
+
+RC_GTEST_PROP(Optimizer, PipelinePreservesBehaviour, ()) {
+  check_equivalent(*arbitrary_recipe(), opt::Options::level(3));
+}
+
+RC_GTEST_PROP(Optimizer, LoopPreservesBehaviour, ()) {
+  Recipe recipe = *arbitrary_recipe();
+  recipe.loops = true;
+  check_equivalent(recipe, only({opt::Flag::kLoop}));
+}
+
+RC_GTEST_PROP(Optimizer, LoopAfterFoldCseDcePreservesBehaviour, ()) {
+  Recipe recipe = *arbitrary_recipe();
+  recipe.loops = true;
+  check_equivalent(recipe, opt::Options::level(2));
+}
+
+RC_GTEST_PROP(TextForm, DumpParsesBackToTheSameTrace, ()) {
+  TestBinding tb;
+  BuiltTrace built = build(*arbitrary_recipe(), tb);
+  std::string text = ir::dump(built.trace, tb.binding());
+  auto parsed = ir::parse(text, tb.binding());
+  RC_ASSERT(parsed.ok());
+  std::string why;
+  if (!ir::same_trace(built.trace, *parsed, &why)) RC_FAIL(why + "\n" + text);
+  RC_ASSERT(ir::dump(*parsed, tb.binding()) == text);
+}
+
+}  // namespace
+}  // namespace lj::testing
