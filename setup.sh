@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 # The build (Bazel, compilers, Debian-packaged libraries) and the tests'
 # reference VMs that differential tests compare against.
 packages=(
-  bazel-bootstrap g++ pkg-config
+  bazel-bootstrap g++ pkg-config python3
   libabsl-dev libzydis-dev zydis-tools librapidcheck-dev libbenchmark-dev libgtest-dev
   luajit lua5.1 lua5.4
 )
