@@ -816,6 +816,17 @@ void set_integer_width(Form& form, Width width) {
   form.rex_w = width == Width::k64;
 }
 
+// The scalar conversions: F2 [REX.W] 0F op /r, REX.W taken from the
+// integer operand's width, whichever side it is on.
+template <class RegOperand, class RmOperand>
+Form convert_form(uint8_t opcode, Width integer_width, RegOperand reg, RmOperand rm) {
+  Form form = sse_form(0xF2, {0x0F, opcode});
+  set_integer_width(form, integer_width);
+  form.set_reg(reg);
+  form.set_rm(rm);
+  return form;
+}
+
 }  // namespace
 
 void Encoder::sse(SseOp op, Xmm dst, Xmm src) {
@@ -844,52 +855,28 @@ void Encoder::movsd(Mem dst, Xmm src) {
 
 // F2 [REX.W] 0F 2A /r.
 void Encoder::cvtsi2sd(Xmm dst, Gp src) {
-  Form form = sse_form(0xF2, {0x0F, 0x2A});
-  set_integer_width(form, src.width);
-  form.set_reg(dst);
-  form.set_rm(src);
-  emit(encoded(form));
+  emit(encoded(convert_form(0x2A, src.width, dst, src)));
 }
 
 void Encoder::cvtsi2sd(Xmm dst, Mem src) {
-  Form form = sse_form(0xF2, {0x0F, 0x2A});
-  set_integer_width(form, src.size);
-  form.set_reg(dst);
-  form.set_rm(src);
-  emit(encoded(form));
+  emit(encoded(convert_form(0x2A, src.size, dst, src)));
 }
 
 // F2 [REX.W] 0F 2C /r (truncating) and 0F 2D /r (current rounding mode).
 void Encoder::cvttsd2si(Gp dst, Xmm src) {
-  Form form = sse_form(0xF2, {0x0F, 0x2C});
-  set_integer_width(form, dst.width);
-  form.set_reg(dst);
-  form.set_rm(src);
-  emit(encoded(form));
+  emit(encoded(convert_form(0x2C, dst.width, dst, src)));
 }
 
 void Encoder::cvttsd2si(Gp dst, Mem src) {
-  Form form = sse_form(0xF2, {0x0F, 0x2C});
-  set_integer_width(form, dst.width);
-  form.set_reg(dst);
-  form.set_rm(src);
-  emit(encoded(form));
+  emit(encoded(convert_form(0x2C, dst.width, dst, src)));
 }
 
 void Encoder::cvtsd2si(Gp dst, Xmm src) {
-  Form form = sse_form(0xF2, {0x0F, 0x2D});
-  set_integer_width(form, dst.width);
-  form.set_reg(dst);
-  form.set_rm(src);
-  emit(encoded(form));
+  emit(encoded(convert_form(0x2D, dst.width, dst, src)));
 }
 
 void Encoder::cvtsd2si(Gp dst, Mem src) {
-  Form form = sse_form(0xF2, {0x0F, 0x2D});
-  set_integer_width(form, dst.width);
-  form.set_reg(dst);
-  form.set_rm(src);
-  emit(encoded(form));
+  emit(encoded(convert_form(0x2D, dst.width, dst, src)));
 }
 
 // 66 [REX.W] 0F 6E /r (gpr -> xmm) and 66 [REX.W] 0F 7E /r (xmm -> gpr);
