@@ -1,0 +1,190 @@
+// Unit tests of the pattern matcher; every expectation was checked against
+// Debian's luajit 2.1.0-beta3.
+#include "lj/vm/strlib/pattern.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace lj::strlib {
+namespace {
+
+// find's result as "begin end" (1-based), "nil", or the error message.
+std::string find_str(std::string_view s, std::string_view p, int64_t init = 1, bool plain = false) {
+  SearchResult r = find(s, p, init, plain);
+  if (r.error != Error::kNone) return std::string(error_text(r.error));
+  if (!r.found) return "nil";
+  return std::to_string(r.match.begin + 1) + " " + std::to_string(r.match.end);
+}
+
+// match's values joined by '|' (positions as numbers), or nil / the error.
+std::string match_str(std::string_view s, std::string_view p, int64_t init = 1) {
+  SearchResult r = match(s, p, init);
+  if (r.error != Error::kNone) return std::string(error_text(r.error));
+  if (!r.found) return "nil";
+  std::string out;
+  for (int i = 0; i < capture_count(r.match, true); i++) {
+    CaptureValue v;
+    EXPECT_EQ(capture_value(s, r.match, i, v), Error::kNone);
+    if (i) out += "|";
+    out += v.is_position ? std::to_string(v.position) : std::string(v.text);
+  }
+  return out;
+}
+
+std::string gsub_str(std::string_view s, std::string_view p, std::string_view repl,
+                     int64_t max_n = 1 << 30) {
+  GsubResult r = gsub(s, p, repl, max_n);
+  if (r.error != Error::kNone) return std::string(error_text(r.error));
+  return r.text + "#" + std::to_string(r.count);
+}
+
+TEST(Pattern, MalformedPatternsReportLuajitsMessages) {
+  EXPECT_EQ(find_str("abc", "%"), "malformed pattern (ends with '%')");
+  EXPECT_EQ(find_str("abc", "[a"), "malformed pattern (missing ']')");
+  EXPECT_EQ(find_str("abc", "[^"), "malformed pattern (missing ']')");
+  EXPECT_EQ(find_str("abc", "%f"), "missing '[' after '%f' in pattern");
+  EXPECT_EQ(find_str("abc", "%fa"), "missing '[' after '%f' in pattern");
+  EXPECT_EQ(find_str("abc", "%1"), "invalid capture index");
+  EXPECT_EQ(find_str("abc", "(a)%2"), "invalid capture index");
+  EXPECT_EQ(find_str("abc", "(a%1)"), "invalid capture index");
+  EXPECT_EQ(find_str("abc", "(()"), "unfinished capture");
+  EXPECT_EQ(find_str("abc", "%b"), "unbalanced pattern");
+  EXPECT_EQ(match_str("abc", "a)"), "invalid pattern capture");
+  EXPECT_EQ(match_str("a", "("), "unfinished capture");
+}
+
+TEST(Pattern, ErrorsAreLazyAsInTheReference) {
+  // Matching never reaches the bad tail, so there is no error.
+  EXPECT_EQ(find_str("abc", "x%"), "nil");
+  EXPECT_EQ(find_str("abc", "x["), "nil");
+  // ")" has no special character, so find searches for it plainly.
+  EXPECT_EQ(find_str("abc", ")"), "nil");
+}
+
+TEST(Pattern, CapturesAndPositions) {
+  EXPECT_EQ(match_str("  x", "^%s*(.-)%s*$"), "x");
+  EXPECT_EQ(match_str("THE (quick) fox", "%((%a+)%)"), "quick");
+  EXPECT_EQ(match_str("abc", "((a)(b))"), "ab|a|b");
+  EXPECT_EQ(match_str("hello", "()ll()"), "3|5");
+  EXPECT_EQ(match_str("abc", "()", 4), "4");
+  EXPECT_EQ(match_str("abc", "()", 5), "4");
+  EXPECT_EQ(match_str("xyxy", "(xy)%1"), "xy");
+  std::string many;
+  for (int i = 0; i < 32; i++) many += "()";
+  EXPECT_EQ(find_str("abc", many), "1 0");
+  EXPECT_EQ(find_str("abc", many + "()"), "too many captures");
+}
+
+TEST(Pattern, ClassesSetsAndSpecialItems) {
+  EXPECT_EQ(find_str("abc", "[%a-z]"), "1 1");
+  EXPECT_EQ(find_str("a-z", "[a%-z]+"), "1 3");
+  EXPECT_EQ(find_str("]", "[]]"), "1 1");
+  EXPECT_EQ(find_str("^", "[^^]"), "nil");
+  EXPECT_EQ(find_str("abc", "[a-]"), "1 1");
+  EXPECT_EQ(find_str("abc", "%g"), "nil");  // not a class in 5.1: a literal 'g'
+  EXPECT_EQ(match_str("THE (quick) fox", "%f[%a]%a+%f[%A]"), "THE");
+  EXPECT_EQ(match_str(std::string("x\0y", 3), "%z"), std::string("\0", 1));
+  EXPECT_EQ(match_str("f(a(b)c)d", "%b()"), "(a(b)c)");
+  EXPECT_EQ(match_str("aaa", "a-$"), "aaa");
+  EXPECT_EQ(find_str("a^", "a^"), "1 2");
+  EXPECT_EQ(match_str("\xe9t\xe9", "%a+"), "t");  // bytes >= 128 are in no class
+}
+
+TEST(Pattern, InitAndPlainFind) {
+  EXPECT_EQ(find_str("abc", "b", -1), "nil");
+  EXPECT_EQ(find_str("abc", "b", -10), "2 2");
+  EXPECT_EQ(find_str("abc", "", 10), "4 3");
+  EXPECT_EQ(find_str("", "", 2), "1 0");
+  EXPECT_EQ(find_str("a.c", ".", 1, true), "2 2");
+  EXPECT_EQ(find_str("a+b", "+", 1, true), "2 2");
+}
+
+TEST(Pattern, EmbeddedZerosEndThePatternButNotAPlainSearch) {
+  using namespace std::string_literals;
+  EXPECT_EQ(find_str("a\0.b"s, "\0."s), "1 0");  // the pattern reads as ""
+  EXPECT_EQ(find_str("a.b\0c"s, "b\0"s), "3 4");  // no specials: plain search
+  EXPECT_EQ(find_str("ab\0c"s, "b%z"s), "2 3");
+  EXPECT_EQ(match_str("ab\0c"s, "b\0c"s), "b");
+}
+
+TEST(Pattern, DepthLimitIsTheReferences) {
+  auto probe = [](int n) {
+    std::string s(static_cast<size_t>(n), 'a'), p;
+    for (int i = 0; i < n; i++) p += "a?";
+    return find_str(s, p);
+  };
+  EXPECT_EQ(probe(199), "1 199");
+  EXPECT_EQ(probe(200), "pattern too complex");
+  EXPECT_EQ(probe(100000), "pattern too complex");
+}
+
+TEST(Pattern, HostilePatternsEndInAStatus) {
+  std::string open_parens(100000, '(');
+  EXPECT_EQ(find_str("abc", open_parens), "too many captures");
+  std::string lazy;
+  for (int i = 0; i < 1000; i++) lazy += ".-";
+  EXPECT_EQ(find_str("abc", lazy + "x"), "pattern too complex");
+  std::string brackets(100000, '[');
+  EXPECT_EQ(find_str("abc", brackets), "malformed pattern (missing ']')");
+  std::string nested(200000, '(');
+  nested += std::string(200000, ')');
+  EXPECT_EQ(match_str(nested, "%b()").size(), nested.size());  // %b is a loop
+}
+
+TEST(Pattern, LongSubjectsCostNoStack) {
+  std::string s(1000000, 'a');
+  EXPECT_EQ(find_str(s.substr(0, 5000), "a*b"), "nil");  // 5000 starts, each a loop
+  EXPECT_EQ(find_str(s + "b", "^a*b"), "1 1000001");
+  EXPECT_EQ(match_str(s, "^(a-)$").size(), s.size());
+}
+
+TEST(Pattern, Gmatch) {
+  GmatchIterator it("one two  three", "%a+");
+  std::string words;
+  for (SearchResult r = it.next(); r.found; r = it.next())
+    words += std::string("one two  three").substr(r.match.begin, r.match.end - r.match.begin) + ",";
+  EXPECT_EQ(words, "one,two,three,");
+  // Empty matches advance by one; '^' is an ordinary character here.
+  GmatchIterator empty("ab", "x*");
+  int count = 0;
+  while (empty.next().found) count++;
+  EXPECT_EQ(count, 3);
+  GmatchIterator caret("a^b", "^");
+  SearchResult r = caret.next();
+  EXPECT_TRUE(r.found);
+  EXPECT_EQ(r.match.begin, 1u);
+  GmatchIterator bad("a", "%");
+  EXPECT_EQ(bad.next().error, Error::kPatternEndsWithEscape);
+}
+
+TEST(Pattern, GsubReplacementStrings) {
+  EXPECT_EQ(gsub_str("abc", "%w", "%2"), "invalid capture index");
+  EXPECT_EQ(gsub_str("abc", "%w", "%"), std::string("\0\0\0#3", 5));
+  EXPECT_EQ(gsub_str("abc", "%w", "%x"), "xxx#3");
+  EXPECT_EQ(gsub_str("abc", "(%w)", "%1%0%%"), "aa%bb%cc%#3");
+  EXPECT_EQ(gsub_str("abc", "", "-"), "-a-b-c-#4");
+  EXPECT_EQ(gsub_str("abc", "%w", "-", 2), "--c#2");
+  EXPECT_EQ(gsub_str("abc", "%w", "-", -1), "abc#0");
+  EXPECT_EQ(gsub_str("hello world", "()o()", "%1%2"), "hell56 w89rld#2");
+  EXPECT_EQ(gsub_str("abc", "^a", "X"), "Xbc#1");
+  EXPECT_EQ(gsub_str("abc", "^", "X"), "Xabc#1");
+  EXPECT_EQ(gsub_str("abc", "(a", "x"), "xbc#1");  // unfinished but never used
+  EXPECT_EQ(gsub_str("abc", "b", std::string("X\0Y", 3)), std::string("aX\0Yc#1", 7));
+}
+
+TEST(Pattern, GsubWithACallerReplacer) {
+  std::string_view subject = "k1=v1, k2=v2";
+  GsubResult r = gsub(subject, "(%w+)=(%w+)", 10, [&](const Match& m, std::string& out) {
+    CaptureValue key, value;
+    EXPECT_EQ(capture_value(subject, m, 0, key), Error::kNone);
+    EXPECT_EQ(capture_value(subject, m, 1, value), Error::kNone);
+    out.append(value.text).append(":").append(key.text);
+    return Error::kNone;
+  });
+  EXPECT_EQ(r.text, "v1:k1, v2:k2");
+  EXPECT_EQ(r.count, 2);
+}
+
+}  // namespace
+}  // namespace lj::strlib
