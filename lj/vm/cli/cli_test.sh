@@ -1,7 +1,7 @@
 #!/bin/bash
 # Checks the ljit command line: -bl listing from a file and from stdin,
-# syntax errors reported as luajit does (exit status 1), usage errors and
-# the not-yet-implemented run mode.
+# syntax errors reported as luajit does (exit status 1), usage errors,
+# running scripts with arguments and -e, uncaught errors with tracebacks.
 set -u
 LJIT="$1"
 TMP="${TEST_TMPDIR:-/tmp}"
@@ -48,8 +48,29 @@ check "missing file status" 1 "$status"
 check "usage status" 1 "$status"
 
 msg=$("$LJIT" "$TMP/ok.lua" 2>&1); status=$?
-check "run not implemented" "ljit: running Lua programs is not implemented yet (issue 3)" "$msg"
-check "run status" 1 "$status"
+check "run a script" "1" "$msg"
+check "run status" 0 "$status"
+
+printf 'print(select("#", ...), ...)\nprint(arg[0], arg[1], arg[-1] ~= nil)\n' > "$TMP/args.lua"
+check "script arguments" "$(printf '2\ta\tb\nargs.lua\ta\ttrue')" "$("$LJIT" args.lua a b 2>&1)"
+check "-e chunk" "3" "$("$LJIT" -e 'print(1 + 2)' 2>&1)"
+
+printf 'local function f()\n  error("boom")\nend\nf()\n' > "$TMP/err.lua"
+msg=$("$LJIT" err.lua 2>&1); status=$?
+expected="ljit: err.lua:2: boom
+stack traceback:
+	[C]: in function 'error'
+	err.lua:2: in function 'f'
+	err.lua:4: in main chunk
+	[C]: in ?"
+check "uncaught error" "$expected" "$msg"
+check "uncaught error status" 1 "$status"
+
+msg=$("$LJIT" -e 'error({})' 2>&1)
+check "error object" "ljit: (error object is not a string)" "$msg"
+msg=$("$LJIT" -e 'error()' 2>&1); status=$?
+check "nil error prints nothing" "" "$msg"
+check "nil error status" 1 "$status"
 
 if [[ $failures -ne 0 ]]; then
   echo "$failures check(s) failed"

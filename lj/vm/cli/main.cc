@@ -1,5 +1,6 @@
-// The `ljit` command line. For now it implements luajit's bytecode listing
-// (-bl); running programs arrives with the interpreter (issue 3).
+// The `ljit` command line: luajit's bytecode listing (-bl) and running
+// programs (`ljit [options] [script [args]]`, -e chunk, -v, `-` for stdin)
+// on the interpreter, with uncaught errors reported as luajit does.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -10,6 +11,9 @@
 #include <vector>
 
 #include "lj/vm/bc/bc.h"
+#include "lj/vm/interp/vm.h"
+#include "lj/vm/lib/lib.h"
+#include "lj/vm/object/state.h"
 #include "lj/vm/parse/parser.h"
 
 namespace lj::cli {
@@ -117,6 +121,118 @@ int SaveOrList(const std::vector<std::string>& args, bool list) {
   return std::fclose(out) == 0 ? 0 : 1;
 }
 
+// Reports an uncaught error as luajit does: a string (or an object with
+// __tostring) with the traceback, "(error object is not a string)" for
+// other objects, nothing for nil.
+int ReportError(interp::Vm& vm, vm::TValue error, const std::string& traceback) {
+  std::fflush(stdout);
+  if (error.is_nil()) return 1;
+  std::string msg;
+  bool with_traceback = true;
+  if (error.is_string() || error.is_number()) {
+    msg = std::string(vm.to_string_raw(error)->view());
+  } else if (!vm.metamethod(error, vm::Metamethod::ToString).is_nil()) {
+    try {
+      msg = std::string(vm.to_string(vm.global().main_thread(), error)->view());
+    } catch (const vm::LuaError&) {
+      msg = "(error object is not a string)";
+      with_traceback = false;
+    }
+  } else {
+    msg = "(error object is not a string)";
+    with_traceback = false;
+  }
+  std::fprintf(stderr, "%s: %s\n", kProgram, msg.c_str());
+  if (with_traceback && !traceback.empty()) std::fprintf(stderr, "%s\n", traceback.c_str());
+  std::fflush(stderr);
+  return 1;
+}
+
+// Compiles and runs one chunk on the main thread with args as its varargs.
+int RunChunk(interp::Vm& vm, std::string_view source, const std::string& chunkname,
+             const std::vector<std::string>& args) {
+  vm::GlobalState& g = vm.global();
+  vm::Thread* L = g.main_thread();
+  vm::Function* fn;
+  try {
+    fn = vm.load(source, chunkname, g.globals());
+  } catch (const vm::LuaError& e) {
+    return ReportError(vm, e.value(), "");
+  }
+  if (L->top + args.size() + 30 > L->maxstack) L->grow_stack(g, static_cast<uint32_t>(args.size() + 30));
+  vm::TValue* f = L->top;
+  f[0] = vm::TValue::function(fn);
+  L->top = f + 2;
+  for (const std::string& a : args) *L->top++ = vm::TValue::string(g.intern(a));
+  std::string traceback;
+  ptrdiff_t f_offset = f - L->stack;
+  bool ok = vm.pcall(L, f, 0, &traceback);
+  f = L->stack + f_offset;  // the stack may have moved
+  if (!ok) {
+    int status = ReportError(vm, *f, traceback);
+    L->top = f;
+    return status;
+  }
+  L->top = f;
+  return 0;
+}
+
+// ljit [options] [script [args]]: runs -e chunks and the script.
+int RunPrograms(const std::vector<std::string>& args) {
+  vm::GlobalState g;
+  interp::Vm vm(g);
+  lib::open_all(vm);
+  size_t i = 0;
+  bool ran_something = false;
+  for (; i < args.size(); i++) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      i++;
+      break;
+    }
+    if (a == "-e" && i + 1 < args.size()) {
+      int status = RunChunk(vm, args[i + 1], "=(command line)", {});
+      if (status) return status;
+      ran_something = true;
+      i++;
+      continue;
+    }
+    if (a == "-v") {
+      std::printf("LuaJIT 2.1.0-beta3 -- ljit (lj project)\n");
+      ran_something = true;
+      continue;
+    }
+    if (a.size() > 1 && a[0] == '-' && a != "-") {
+      return Fail("unrecognized option '" + a + "'");
+    }
+    break;
+  }
+  if (i >= args.size()) {
+    std::fflush(stdout);
+    return ran_something ? 0 : Fail("the interactive mode is not implemented yet (issue 3)");
+  }
+  const std::string& script = args[i];
+  std::vector<std::string> script_args(args.begin() + static_cast<long>(i) + 1, args.end());
+  // The arg table: script at 0, options before it negative.
+  vm::Table* arg = g.new_table(static_cast<uint32_t>(script_args.size() + 1), 0);
+  for (size_t k = 0; k < args.size(); k++) {
+    arg->set_int(g, static_cast<int64_t>(k) - static_cast<int64_t>(i), vm::TValue::string(g.intern(args[k])));
+  }
+  arg->set_int(g, -static_cast<int64_t>(i) - 1, vm::TValue::string(g.intern(kProgram)));
+  g.globals()->set_str(g, g.intern("arg"), vm::TValue::table(arg));
+  std::string error;
+  std::optional<std::string> text = ReadSource(script, &error);
+  if (!text) return Fail(error);
+  // A first line starting with '#' (shebang) is skipped.
+  if (!text->empty() && (*text)[0] == '#') {
+    size_t nl = text->find('\n');
+    text->replace(0, nl == std::string::npos ? text->size() : nl, "");
+  }
+  int status = RunChunk(vm, *text, script == "-" ? "=stdin" : "@" + script, script_args);
+  std::fflush(stdout);
+  return status;
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -130,7 +246,7 @@ int Main(int argc, char** argv) {
   if (args.empty()) {
     return Fail("the interactive mode is not implemented yet (issue 3)");
   }
-  return Fail("running Lua programs is not implemented yet (issue 3)");
+  return RunPrograms(args);
 }
 
 }  // namespace lj::cli

@@ -49,6 +49,10 @@ class GlobalState {
   GlobalState(const GlobalState&) = delete;
   GlobalState& operator=(const GlobalState&) = delete;
 
+  // The interpreter owning this universe (lj::interp::Vm), so C functions
+  // that only see a Thread can reach it. Null until an interpreter attaches.
+  void* vm = nullptr;
+
   // -- Memory -----------------------------------------------------------------
   // Raw accounted allocation; raises "not enough memory" past the limit.
   void* allocate(size_t bytes);

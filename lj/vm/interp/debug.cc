@@ -1,0 +1,223 @@
+// Debug information: naming slots, positions, frame walks, tracebacks.
+#include "lj/vm/interp/debug.h"
+
+#include <cstdio>
+
+namespace lj::interp {
+
+uint32_t line_of(const Proto* pt, const uint32_t* pc_after) {
+  uint32_t i = pc_index(pt, pc_after);
+  return i < pt->sizebc ? pt->lineinfo[i] : 0;
+}
+
+std::string short_source(const String* chunkname) {
+  std::string_view s = chunkname->view();
+  if (!s.empty() && (s[0] == '@' || s[0] == '=')) return std::string(s.substr(1));
+  // Source text: its first line, cut as Lua's luaO_chunkid does.
+  size_t nl = s.find('\n');
+  std::string_view first = s.substr(0, nl);
+  constexpr size_t kMax = 60 - 15;
+  bool cut = nl != std::string_view::npos || first.size() > kMax;
+  if (first.size() > kMax) first = first.substr(0, kMax);
+  return "[string \"" + std::string(first) + (cut ? "...\"]" : "\"]");
+}
+
+namespace {
+
+const String* local_name(const Proto* pt, uint32_t pc, uint32_t slot) {
+  // Variables are in startpc order; the n-th one alive at pc is slot n.
+  for (uint32_t i = 0; i < pt->sizevarinfo; i++) {
+    const vm::VarInfo& v = pt->varinfo[i];
+    if (v.startpc > pc) break;
+    if (pc < v.endpc && slot-- == 0) return v.name;
+  }
+  return nullptr;
+}
+
+const String* string_constant(const Proto* pt, uint32_t idx) {
+  if (idx >= pt->sizekgc) return nullptr;
+  vm::GCObject* o = pt->kgc(idx);
+  return o->tag() == vm::TypeTag::String ? reinterpret_cast<const String*>(o) : nullptr;
+}
+
+}  // namespace
+
+ValueName name_of_slot(const Proto* pt, uint32_t pc, uint32_t slot) {
+  using bc::Op;
+  for (;;) {
+    if (const String* local = local_name(pt, pc, slot)) {
+      // Hidden names like "(for index)" are not shown as locals.
+      if (local->len && local->data()[0] != '(') return {"local", std::string(local->view())};
+      return {};
+    }
+    // Walk back to the instruction that wrote the slot.
+    bool restart = false;
+    for (uint32_t ip = pc; !restart && ip-- > 1;) {
+      uint32_t ins = pt->bc()[ip];
+      Op op = bc::OpOf(ins);
+      uint32_t ra = bc::AOf(ins);
+      bc::Mode mode = bc::Info(op).a;
+      if (mode == bc::Mode::base) {
+        if (slot >= ra && (op != Op::KNIL || slot <= bc::DOf(ins))) return {};
+        continue;
+      }
+      if (mode != bc::Mode::dst || ra != slot) continue;
+      switch (op) {
+        case Op::MOV:
+          slot = bc::DOf(ins);
+          pc = ip;
+          restart = true;
+          break;
+        case Op::GGET:
+          if (const String* s = string_constant(pt, bc::DOf(ins))) return {"global", std::string(s->view())};
+          return {};
+        case Op::TGETS: {
+          const String* s = string_constant(pt, bc::COf(ins));
+          if (!s) return {};
+          uint32_t prev = pt->bc()[ip - 1];
+          if (ip > 1 && bc::OpOf(prev) == Op::MOV && bc::AOf(prev) == ra + 2 && bc::DOf(prev) == bc::BOf(ins)) {
+            return {"method", std::string(s->view())};
+          }
+          return {"field", std::string(s->view())};
+        }
+        case Op::UGET:
+          if (bc::DOf(ins) < pt->sizeuv) return {"upvalue", std::string(pt->uvnames[bc::DOf(ins)]->view())};
+          return {};
+        default:
+          return {};
+      }
+    }
+    if (!restart) return {};
+  }
+}
+
+std::string describe_slot(const Proto* pt, uint32_t pc, uint32_t slot) {
+  ValueName n = name_of_slot(pt, pc, slot);
+  if (n.kind.empty()) return "";
+  return " " + n.kind + " '" + n.name + "'";
+}
+
+std::vector<FrameInfo> walk_frames(Thread* L, const uint32_t* top_pc) {
+  std::vector<FrameInfo> frames;
+  TValue* bottom = L->stack + 2;
+  TValue* base = L->base;
+  const uint32_t* pc = top_pc;
+  while (base > bottom) {
+    bool lua = base[-2].is_function() && base[-2].as_function()->is_lua();
+    frames.push_back({base, lua ? pc : nullptr});
+    // A vararg frame belongs to the function below its delta.
+    TValue* fb = base;
+    if (!is_lua_link(fb[-1]) && link_typep(fb[-1]) == kFrameVarg) fb -= link_delta(fb[-1]);
+    TValue link = fb[-1];
+    if (is_lua_link(link)) {
+      pc = link_pc(link);
+      base = fb - 2 - bc::AOf(pc[-1]);
+    } else if (link_typep(link) == kFrameCont) {
+      pc = link_pc(fb[-3]);
+      base = fb - link_delta(link);
+    } else {
+      pc = nullptr;
+      base = fb - link_delta(link);
+    }
+  }
+  return frames;
+}
+
+std::string frame_function_name(const std::vector<FrameInfo>& frames, size_t i) {
+  if (i + 1 >= frames.size()) return "";
+  const FrameInfo& caller = frames[i + 1];
+  if (!caller.pc) return "";
+  TValue* fb = frames[i].base;
+  if (!is_lua_link(fb[-1]) && link_typep(fb[-1]) == kFrameVarg) fb -= link_delta(fb[-1]);
+  if (!is_lua_link(fb[-1])) return "";
+  const Proto* pt = caller.function()->proto();
+  uint32_t ins = caller.pc[-1];
+  bc::Op op = bc::OpOf(ins);
+  if (op == bc::Op::ITERC || op == bc::Op::ITERN) return "for iterator";
+  if (op != bc::Op::CALL && op != bc::Op::CALLM) return "";
+  ValueName n = name_of_slot(pt, pc_index(pt, caller.pc), bc::AOf(ins));
+  return n.name;
+}
+
+std::string Vm::traceback(Thread* L, int level) {
+  std::vector<FrameInfo> frames = walk_frames(L, savedpc_);
+  std::vector<std::string> lines;
+  for (size_t i = static_cast<size_t>(level); i < frames.size(); i++) {
+    const FrameInfo& f = frames[i];
+    Function* fn = f.function();
+    std::string name = frame_function_name(frames, i);
+    std::string line = "\n\t";
+    if (fn->is_c()) {
+      line += "[C]: ";
+      if (!name.empty()) {
+        line += "in function '" + name + "'";
+      } else {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "at %p", reinterpret_cast<void*>(fn->cfunction()));
+        line += buf;
+      }
+      lines.push_back(line);
+      continue;
+    }
+    const Proto* pt = fn->proto();
+    line += short_source(pt->chunkname) + ":" + std::to_string(f.pc ? line_of(pt, f.pc) : 0) + ":";
+    if (!name.empty()) {
+      line += " in function '" + name + "'";
+    } else if (pt->firstline == 0) {
+      line += " in main chunk";
+    } else {
+      line += " in function <" + short_source(pt->chunkname) + ":" + std::to_string(pt->firstline) + ">";
+    }
+    lines.push_back(line);
+  }
+  // The host's C frame below the main thread's first call, as luajit shows.
+  if (L == g_.main_thread()) lines.push_back("\n\t[C]: in ?");
+  // Lua 5.1's cut: the first 11 levels, "...", the last 10.
+  constexpr size_t kHead = 11, kTail = 10;
+  std::string out = "stack traceback:";
+  for (size_t i = 0; i < lines.size(); i++) {
+    if (lines.size() > kHead + 1 + kTail && i == kHead) {
+      out += "\n\t...";
+      i = lines.size() - kTail - 1;
+      continue;
+    }
+    out += lines[i];
+  }
+  return out;
+}
+
+std::string Vm::where(Thread* L, int level) {
+  std::vector<FrameInfo> frames = walk_frames(L, savedpc_);
+  if (level < 0 || static_cast<size_t>(level) >= frames.size()) return "";
+  const FrameInfo& f = frames[level];
+  if (!f.pc || f.function()->is_c()) return "";
+  const Proto* pt = f.function()->proto();
+  return short_source(pt->chunkname) + ":" + std::to_string(line_of(pt, f.pc)) + ": ";
+}
+
+std::string Vm::current_function_name(Thread* L) {
+  std::vector<FrameInfo> frames = walk_frames(L, savedpc_);
+  std::string name = frame_function_name(frames, 0);
+  return name.empty() ? "?" : name;
+}
+
+void Vm::error_at(Thread* L, int level, std::string_view message) {
+  std::string text = where(L, level) + std::string(message);
+  raise_value(L, TValue::string(g_.intern(text)));
+}
+
+void Vm::raise_value(Thread*, TValue value) { g_.raise(value); }
+
+void Vm::arg_error(Thread* L, int arg, std::string_view message) {
+  std::string text = "bad argument #" + std::to_string(arg) + " to '" + current_function_name(L) + "' (" +
+                     std::string(message) + ")";
+  error_at(L, 1, text);
+}
+
+void Vm::type_error(Thread* L, int arg, std::string_view expected) {
+  TValue* v = L->base + arg - 1;
+  const char* got = v < L->top ? v->type_name() : "no value";
+  arg_error(L, arg, std::string(expected) + " expected, got " + got);
+}
+
+}  // namespace lj::interp

@@ -1,0 +1,47 @@
+// Debug information over GC prototypes and live frames: how error messages
+// name values ("local 'x'"), source positions, the frame walk behind
+// error levels and tracebacks.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lj/vm/interp/vm.h"
+
+namespace lj::interp {
+
+// Index of the instruction before `pc_after` in its prototype.
+inline uint32_t pc_index(const Proto* pt, const uint32_t* pc_after) {
+  return static_cast<uint32_t>(pc_after - 1 - pt->bc());
+}
+
+// Source line of the instruction before pc_after.
+uint32_t line_of(const Proto* pt, const uint32_t* pc_after);
+// Lua's short source name: "@file" -> "file", "=name" -> "name", source
+// text -> [string "first line..."].
+std::string short_source(const String* chunkname);
+
+// Kind ("local", "global", "field", "method", "upvalue") and name of the
+// value in `slot` at instruction index `pc`; empty kind if unnamed.
+struct ValueName {
+  std::string kind;
+  std::string name;
+};
+ValueName name_of_slot(const Proto* pt, uint32_t pc, uint32_t slot);
+// " local 'x'"-style phrase for messages ("" when unnamed).
+std::string describe_slot(const Proto* pt, uint32_t pc, uint32_t slot);
+
+// One frame of a thread's stack: the function's base and, for Lua
+// functions, the pc past the instruction it is executing.
+struct FrameInfo {
+  TValue* base;
+  const uint32_t* pc;  // null for C functions
+  Function* function() const { return base[-2].as_function(); }
+};
+// Frames from the top (index 0: the running function) to the bottom.
+std::vector<FrameInfo> walk_frames(Thread* L, const uint32_t* top_pc);
+// How the function of frames[i] was called: "function 'name'" source for
+// tracebacks; empty if its caller does not name it.
+std::string frame_function_name(const std::vector<FrameInfo>& frames, size_t i);
+
+}  // namespace lj::interp

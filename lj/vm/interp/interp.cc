@@ -1,0 +1,1396 @@
+// The interpreter loop: one function, computed-goto dispatch through
+// Vm::dispatch_. Lua->Lua calls, tail calls, returns, metamethod calls
+// (continuation frames), pcall/xpcall, iterators and coroutine switches are
+// all jumps inside this function; only C functions calling back into Lua
+// (Vm::call) nest a new invocation. Errors are LuaError exceptions caught
+// at the loop level, which unwinds to the nearest protecting frame and goes
+// on in the same invocation.
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "lj/vm/interp/debug.h"
+#include "lj/vm/interp/vm.h"
+
+namespace lj::interp {
+
+namespace {
+
+using bc::Op;
+using vm::Metamethod;
+
+constexpr int kMaxNesting = 200;   // C -> Lua nesting (LuaJIT's LUAI_MAXCCALLS)
+constexpr uint32_t kMinStack = 20;  // free slots a C function may use
+
+// Coroutine phases, kept in Thread::unused.
+enum CoPhase : uint32_t { kCoMain = 0, kCoFresh, kCoSuspended, kCoRunning, kCoNormal, kCoDead };
+
+// Continuation word: kind in the low byte, a slot index above.
+TValue continuation(Continuation kind, uint32_t slot = 0) {
+  return TValue{static_cast<uint64_t>(kind) | (uint64_t{slot} << 8)};
+}
+
+// Arithmetic operators in the order of their metamethods.
+enum class Arith : uint8_t { Add, Sub, Mul, Div, Mod, Pow, Unm };
+
+Metamethod arith_metamethod(Arith op) {
+  return static_cast<Metamethod>(static_cast<int>(Metamethod::Add) + static_cast<int>(op));
+}
+
+double arith(Arith op, double x, double y) {
+  switch (op) {
+    case Arith::Add: return x + y;
+    case Arith::Sub: return x - y;
+    case Arith::Mul: return x * y;
+    case Arith::Div: return x / y;
+    case Arith::Mod: return x - std::floor(x / y) * y;
+    case Arith::Pow: return std::pow(x, y);
+    case Arith::Unm: return -x;
+  }
+  return 0;
+}
+
+// Lua 5.1's number coercion for arithmetic (strings that look like numbers).
+bool to_number(TValue v, double* out) {
+  if (v.is_number()) {
+    *out = v.as_number();
+    return true;
+  }
+  if (v.is_string()) return Vm::string_to_number(v.as_string()->view(), out);
+  return false;
+}
+
+// Which arithmetic operator an ADD*..MOD* / POW / UNM opcode applies.
+Arith arith_of(Op op) {
+  switch (op) {
+    case Op::ADDVN: case Op::ADDNV: case Op::ADDVV: return Arith::Add;
+    case Op::SUBVN: case Op::SUBNV: case Op::SUBVV: return Arith::Sub;
+    case Op::MULVN: case Op::MULNV: case Op::MULVV: return Arith::Mul;
+    case Op::DIVVN: case Op::DIVNV: case Op::DIVVV: return Arith::Div;
+    case Op::MODVN: case Op::MODNV: case Op::MODVV: return Arith::Mod;
+    case Op::POW: return Arith::Pow;
+    default: return Arith::Unm;
+  }
+}
+
+// A fresh copy of a TDUP template table.
+Table* duplicate_table(GlobalState& g, const Table* tpl) {
+  Table* t = g.new_table(tpl->asize, 0);
+  for (uint32_t i = 0; i < tpl->asize; i++) t->array[i] = tpl->array[i];
+  if (tpl->hmask) {
+    uint32_t bits = 0;
+    while ((1u << bits) < tpl->hmask + 1) bits++;
+    t->resize(g, tpl->asize, bits);
+    for (uint32_t i = 0; i <= tpl->hmask; i++) {
+      const vm::Node& n = tpl->node[i];
+      if (!n.val.is_nil()) t->set(g, n.key, n.val);
+    }
+  }
+  return t;
+}
+
+// The prototype of a Lua closure: its bytecode follows the Proto header
+// (Function::proto() out of line would cost a call per return).
+inline Proto* proto_of(const Function* fn) {
+  return reinterpret_cast<Proto*>(const_cast<char*>(reinterpret_cast<const char*>(fn->pc)) - sizeof(Proto));
+}
+
+// Array slot of an integer-valued number key, or null.
+inline TValue* array_slot(Table* t, TValue key) {
+  if (!key.is_number()) return nullptr;
+  double d = key.as_number();
+  if (!(d >= 0 && d < t->asize)) return nullptr;
+  uint32_t i = static_cast<uint32_t>(d);
+  return static_cast<double>(i) == d ? &t->array[i] : nullptr;
+}
+
+}  // namespace
+
+// The loop and its helpers; a class so it can reach Vm's internals.
+class Interpreter {
+ public:
+  // Runs from a frame whose link is C: entry_base is its base, nargs its
+  // argument count. Returns when that frame returns. L == nullptr only
+  // fills the label tables.
+  static void run(Vm& vm, Thread* L, TValue* entry_base, uint32_t nargs);
+};
+
+// Label addresses are code addresses, valid forever; GCC mistakes storing
+// them in the VM for a dangling pointer to a local.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_nargs) {
+  // Handler labels in opcode order, generated from the opcode table.
+  static const void* const kLabels[] = {
+#define LJ_BC_LABEL(name, ma, mb, mc, mm) &&op_##name,
+      LJ_BC_OPCODES(LJ_BC_LABEL)
+#undef LJ_BC_LABEL
+  };
+  static const void* const kHookLabel[] = {&&hook};
+  if (L == nullptr) {
+    for (int i = 0; i < bc::kNumOpcodes; i++) vm.handlers_[i] = vm.dispatch_[i] = kLabels[i];
+    vm.hook_label_ = kHookLabel[0];
+    return;
+  }
+  GlobalState& g = vm.g_;
+  const void* const* disp = vm.dispatch_.data();
+
+  // Interpreter registers. L->base always equals base while Lua runs.
+  TValue* base = nullptr;
+  const uint32_t* pc = nullptr;
+  Proto* pt = nullptr;
+  uint32_t ins = 0, ra = 0;
+  uint32_t multres = 0;
+  // Call setup: function at newbase-2, link at newbase-1, nargs arguments.
+  TValue* newbase = entry_base;
+  uint32_t nargs = entry_nargs;
+  // Return: frame at fbase, results res[0..nres).
+  TValue* fbase = nullptr;
+  TValue* res = nullptr;
+  uint32_t nres = 0;
+  // Metamethod call from an instruction (continuation frame).
+  TValue mm_fn = TValue::nil(), mm_a = TValue::nil(), mm_b = TValue::nil();
+  TValue mm_c = TValue::nil(), mm_cont = TValue::nil();
+  uint32_t mm_nargs = 0;
+  // Work of a pending CAT: slots cat_first..cat_top remain.
+  uint32_t cat_first = 0, cat_top = 0;
+  // What to do when (re-)entering the try block.
+  enum class Resume { Call, Return, Raise } resume = Resume::Call;
+  TValue raise_value = TValue::nil();
+
+  // Pushes n copies of results for the resumer of a finished/yielding
+  // coroutine: writes them above its top and returns where they start.
+  auto copy_to_thread = [&](Thread* to, const TValue* from, uint32_t n, bool lead_true) -> TValue* {
+    uint32_t need = n + 2 + kMinStack;
+    if (to->top + need > to->maxstack) to->grow_stack(g, need);
+    TValue* dst = to->top;
+    uint32_t k = 0;
+    if (lead_true) dst[k++] = TValue::boolean(true);
+    for (uint32_t i = 0; i < n; i++) dst[k++] = from[i];
+    return dst;
+  };
+  auto switch_to = [&](Thread* th) {
+    L = th;
+    vm.current_ = th;
+  };
+  // The message of an error raised at the running instruction.
+  auto fail = [&](const std::string& msg) { vm.error_at(L, 0, msg); };
+  auto slot_phrase = [&](uint32_t slot) { return describe_slot(pt, pc_index(pt, pc), slot); };
+  // "attempt to index local 'x' (a nil value)" or "... index a nil value".
+  auto culprit = [&](int slot, TValue v) {
+    std::string name = slot >= 0 ? slot_phrase(static_cast<uint32_t>(slot)) : std::string();
+    if (name.empty()) return std::string(" a ") + v.type_name() + " value";
+    return name + " (a " + v.type_name() + " value)";
+  };
+  auto fail_index = [&](int slot, TValue obj) { fail("attempt to index" + culprit(slot, obj)); };
+  auto fail_arith = [&](int slot_b, TValue b, int slot_c, TValue c) {
+    double dummy;
+    bool b_bad = !to_number(b, &dummy);
+    int slot = b_bad ? slot_b : slot_c;
+    TValue v = b_bad ? b : c;
+    fail("attempt to perform arithmetic on" + culprit(slot, v));
+  };
+  auto fail_compare = [&](TValue a, TValue b) {
+    const char* ta = a.type_name();
+    const char* tb = b.type_name();
+    if (std::strcmp(ta, tb) == 0) fail(std::string("attempt to compare two ") + ta + " values");
+    fail(std::string("attempt to compare ") + ta + " with " + tb);
+  };
+  // Makes `need` slots available above `from`; returns how far base moved.
+  auto ensure_stack = [&](TValue* from, uint32_t need) -> ptrdiff_t {
+    if (from + need <= L->maxstack) return 0;
+    // Past LuaJIT's limit: an error at the running instruction.
+    if (static_cast<size_t>(from - L->stack) + need > vm::kStackMaxSlots) fail("stack overflow");
+    TValue* old_stack = L->stack;
+    TValue* saved_top = L->top;
+    if (L->top < from) L->top = from;
+    L->grow_stack(g, static_cast<uint32_t>(need + (L->top > from ? 0 : 0)));
+    ptrdiff_t moved = L->stack - old_stack;
+    L->top = saved_top + moved;
+    return moved;
+  };
+  // Hot counter of the loop/function instruction just dispatched.
+  auto hot = [&](uint16_t decrement) {
+    uint16_t& c = vm.hotcount_[(reinterpret_cast<uintptr_t>(pc) >> 2) & (Vm::kHotCounters - 1)];
+    if (c < decrement) {
+      c = static_cast<uint16_t>(vm.hotloop_ * 2);
+      if (vm.on_hot) vm.on_hot(pc);
+    } else {
+      c = static_cast<uint16_t>(c - decrement);
+    }
+  };
+
+  for (;;) {
+    try {
+      switch (resume) {
+        case Resume::Call: goto call_entry;
+        case Resume::Return: goto do_return;
+        case Resume::Raise: g.raise(raise_value);
+      }
+
+    // -- Dispatch ------------------------------------------------------------
+    next:
+      ins = *pc++;
+      vm.savedpc_ = pc;
+      ra = bc::AOf(ins);
+      goto *disp[ins & 0xff];
+
+    hook:
+      // The dispatch update routes every instruction here first.
+      if (vm.on_instruction) vm.on_instruction(pc);
+      goto *vm.handlers_[ins & 0xff];
+
+    // -- Comparisons ------------------------------------------------------------
+    op_ISLT:
+    op_ISGE:
+    op_ISLE:
+    op_ISGT: {
+      TValue x = base[ra], y = base[bc::DOf(ins)];
+      Op op = bc::OpOf(ins);
+      bool holds;
+      if (x.is_number() && y.is_number()) {
+        double a = x.as_number(), b = y.as_number();
+        holds = op == Op::ISLT ? a < b : op == Op::ISGE ? !(a < b) : op == Op::ISLE ? a <= b : !(a <= b);
+      } else if (x.is_string() && y.is_string()) {
+        std::string_view a = x.as_string()->view(), b = y.as_string()->view();
+        holds = op == Op::ISLT ? a < b : op == Op::ISGE ? !(a < b) : op == Op::ISLE ? a <= b : !(a <= b);
+      } else {
+        // Metamethods: __lt for < and >=, __le (or not __lt swapped) for <= and >.
+        bool is_lt = op == Op::ISLT || op == Op::ISGE;
+        bool negate = op == Op::ISGE || op == Op::ISGT;
+        TValue mm = TValue::nil();
+        if (x.tag() == y.tag()) {
+          Metamethod which = is_lt ? Metamethod::Lt : Metamethod::Le;
+          mm = vm.metamethod(x, which);
+          if (mm.is_nil()) mm = vm.metamethod(y, which);
+          if (mm.is_nil() && !is_lt) {
+            mm = vm.metamethod(y, Metamethod::Lt);
+            if (mm.is_nil()) mm = vm.metamethod(x, Metamethod::Lt);
+            if (!mm.is_nil()) {
+              std::swap(x, y);
+              negate = !negate;
+            }
+          }
+        }
+        if (mm.is_nil()) fail_compare(x, y);
+        mm_fn = mm;
+        mm_a = x;
+        mm_b = y;
+        mm_nargs = 2;
+        mm_cont = continuation(negate ? Continuation::TestNot : Continuation::Test);
+        goto mm_call;
+      }
+      if (holds) pc += 1 + bc::JOf(*pc);
+      else pc += 1;
+      goto next;
+    }
+
+    op_ISEQV:
+    op_ISNEV:
+    op_ISEQS:
+    op_ISNES:
+    op_ISEQN:
+    op_ISNEN:
+    op_ISEQP:
+    op_ISNEP: {
+      Op op = bc::OpOf(ins);
+      uint32_t d = bc::DOf(ins);
+      TValue x = base[ra];
+      TValue y;
+      switch (op) {
+        case Op::ISEQV: case Op::ISNEV: y = base[d]; break;
+        case Op::ISEQS: case Op::ISNES: y = TValue::string(reinterpret_cast<String*>(pt->kgc(d))); break;
+        case Op::ISEQN: case Op::ISNEN: y = pt->knum(d); break;
+        default: y = d == bc::kPriNil ? TValue::nil() : TValue::boolean(d == bc::kPriTrue); break;
+      }
+      bool want_equal = op == Op::ISEQV || op == Op::ISEQS || op == Op::ISEQN || op == Op::ISEQP;
+      bool eq = x.raw_equals(y);
+      if (!eq && (op == Op::ISEQV || op == Op::ISNEV) && x.tag() == y.tag() && (x.is_table() || x.is_userdata())) {
+        // LuaJIT's rule: both operands share the same __eq.
+        TValue mm = vm.metamethod(x, Metamethod::Eq);
+        if (!mm.is_nil() && mm.raw_equals(vm.metamethod(y, Metamethod::Eq))) {
+          mm_fn = mm;
+          mm_a = x;
+          mm_b = y;
+          mm_nargs = 2;
+          mm_cont = continuation(want_equal ? Continuation::Test : Continuation::TestNot);
+          goto mm_call;
+        }
+      }
+      if (eq == want_equal) pc += 1 + bc::JOf(*pc);
+      else pc += 1;
+      goto next;
+    }
+
+    op_ISTC:
+    op_ISFC:
+    op_IST:
+    op_ISF: {
+      TValue v = base[bc::DOf(ins)];
+      Op op = bc::OpOf(ins);
+      bool want = op == Op::ISTC || op == Op::IST;
+      if (v.is_truthy() == want) {
+        if (op == Op::ISTC || op == Op::ISFC) base[ra] = v;
+        pc += 1 + bc::JOf(*pc);
+      } else {
+        pc += 1;
+      }
+      goto next;
+    }
+
+    op_ISTYPE:
+    op_ISNUM:
+      // Only LuaJIT's bytecode builtins emit these; none are loaded yet.
+      check(false, "ISTYPE/ISNUM outside a builtin");
+      goto next;
+
+    // -- Unary ops and moves ------------------------------------------------------
+    op_MOV:
+      base[ra] = base[bc::DOf(ins)];
+      goto next;
+    op_NOT:
+      base[ra] = TValue::boolean(!base[bc::DOf(ins)].is_truthy());
+      goto next;
+    op_UNM: {
+      TValue v = base[bc::DOf(ins)];
+      double n;
+      if (to_number(v, &n)) {
+        base[ra] = TValue::number(-n);
+        goto next;
+      }
+      TValue mm = vm.metamethod(v, Metamethod::Unm);
+      if (mm.is_nil()) fail_arith(static_cast<int>(bc::DOf(ins)), v, -1, v);
+      mm_fn = mm;
+      mm_a = v;
+      mm_b = v;
+      mm_nargs = 2;
+      mm_cont = continuation(Continuation::Store);
+      goto mm_call;
+    }
+    op_LEN: {
+      TValue v = base[bc::DOf(ins)];
+      if (v.is_string()) {
+        base[ra] = TValue::number(v.as_string()->len);
+        goto next;
+      }
+      if (v.is_table()) {
+        base[ra] = TValue::number(v.as_table()->length());
+        goto next;
+      }
+      TValue mm = vm.metamethod(v, Metamethod::Len);
+      if (mm.is_nil()) {
+        fail("attempt to get length of" + culprit(static_cast<int>(bc::DOf(ins)), v));
+      }
+      mm_fn = mm;
+      mm_a = v;
+      mm_b = TValue::nil();
+      mm_nargs = 2;
+      mm_cont = continuation(Continuation::Store);
+      goto mm_call;
+    }
+
+    // -- Arithmetic -----------------------------------------------------------------
+    op_ADDVN:
+    op_SUBVN:
+    op_MULVN:
+    op_DIVVN:
+    op_MODVN:
+    op_ADDNV:
+    op_SUBNV:
+    op_MULNV:
+    op_DIVNV:
+    op_MODNV:
+    op_ADDVV:
+    op_SUBVV:
+    op_MULVV:
+    op_DIVVV:
+    op_MODVV:
+    op_POW: {
+      Op op = bc::OpOf(ins);
+      uint32_t b = bc::BOf(ins), c = bc::COf(ins);
+      TValue x, y;
+      int slot_x = static_cast<int>(b), slot_y = -1;
+      if (op >= Op::ADDVN && op <= Op::MODVN) {
+        x = base[b];
+        y = pt->knum(c);
+      } else if (op >= Op::ADDNV && op <= Op::MODNV) {
+        x = pt->knum(c);
+        y = base[b];
+        slot_x = -1;
+        slot_y = static_cast<int>(b);
+      } else {
+        x = base[b];
+        y = base[c];
+        slot_y = static_cast<int>(c);
+      }
+      Arith which = arith_of(op);
+      if (x.is_number() && y.is_number()) {
+        base[ra] = TValue::number(arith(which, x.as_number(), y.as_number()));
+        goto next;
+      }
+      double nx, ny;
+      if (to_number(x, &nx) && to_number(y, &ny)) {
+        base[ra] = TValue::number(arith(which, nx, ny));
+        goto next;
+      }
+      TValue mm = vm.metamethod(x, arith_metamethod(which));
+      if (mm.is_nil()) mm = vm.metamethod(y, arith_metamethod(which));
+      if (mm.is_nil()) {
+        // The culprit is the first operand that is not a number.
+        if (!to_number(x, &nx) && slot_x < 0) fail_arith(-1, x, slot_y, y);
+        fail_arith(slot_x, x, slot_y, y);
+      }
+      mm_fn = mm;
+      mm_a = x;
+      mm_b = y;
+      mm_nargs = 2;
+      mm_cont = continuation(Continuation::Store);
+      goto mm_call;
+    }
+
+    op_CAT:
+      cat_first = bc::BOf(ins);
+      cat_top = bc::COf(ins);
+      goto cat_step;
+
+    cat_step: {
+      // Lua 5.1's order: from the right, runs of strings/numbers at once,
+      // __concat for any other pair.
+      while (cat_top > cat_first) {
+        TValue right = base[cat_top], left = base[cat_top - 1];
+        bool right_ok = right.is_string() || right.is_number();
+        bool left_ok = left.is_string() || left.is_number();
+        if (right_ok && left_ok) {
+          uint32_t from = cat_top - 1;
+          while (from > cat_first && (base[from - 1].is_string() || base[from - 1].is_number())) from--;
+          std::string joined;
+          for (uint32_t i = from; i <= cat_top; i++) {
+            TValue v = base[i];
+            if (v.is_string()) joined.append(v.as_string()->view());
+            else joined.append(vm.number_to_string(v.as_number())->view());
+          }
+          base[from] = TValue::string(g.intern(joined));
+          cat_top = from;
+          continue;
+        }
+        TValue mm = vm.metamethod(left, Metamethod::Concat);
+        if (mm.is_nil()) mm = vm.metamethod(right, Metamethod::Concat);
+        if (mm.is_nil()) {
+          uint32_t bad = left_ok ? cat_top : cat_top - 1;
+          TValue v = base[bad];
+          fail("attempt to concatenate" + culprit(static_cast<int>(bad), v));
+        }
+        mm_fn = mm;
+        mm_a = left;
+        mm_b = right;
+        mm_nargs = 2;
+        mm_cont = continuation(Continuation::Concat, cat_top - 1);
+        goto mm_call;
+      }
+      base[bc::AOf(pc[-1])] = base[cat_first];
+      L->top = base + pt->framesize;
+      g.gc_check();
+      base = L->base;
+      goto next;
+    }
+
+    // -- Constants --------------------------------------------------------------------
+    op_KSTR:
+      base[ra] = TValue::string(reinterpret_cast<String*>(pt->kgc(bc::DOf(ins))));
+      goto next;
+    op_KCDATA:
+      check(false, "KCDATA without FFI");
+      goto next;
+    op_KSHORT:
+      base[ra] = TValue::number(static_cast<int16_t>(bc::DOf(ins)));
+      goto next;
+    op_KNUM:
+      base[ra] = pt->knum(bc::DOf(ins));
+      goto next;
+    op_KPRI: {
+      uint32_t d = bc::DOf(ins);
+      base[ra] = d == bc::kPriNil ? TValue::nil() : TValue::boolean(d == bc::kPriTrue);
+      goto next;
+    }
+    op_KNIL:
+      for (uint32_t i = ra; i <= bc::DOf(ins); i++) base[i] = TValue::nil();
+      goto next;
+
+    // -- Upvalues ---------------------------------------------------------------------
+    op_UGET:
+      base[ra] = *base[-2].as_function()->upvalues()[bc::DOf(ins)]->v;
+      goto next;
+    op_USETV:
+    op_USETS:
+    op_USETN:
+    op_USETP: {
+      uint32_t d = bc::DOf(ins);
+      TValue v;
+      switch (bc::OpOf(ins)) {
+        case Op::USETV: v = base[d]; break;
+        case Op::USETS: v = TValue::string(reinterpret_cast<String*>(pt->kgc(d))); break;
+        case Op::USETN: v = pt->knum(d); break;
+        default: v = d == bc::kPriNil ? TValue::nil() : TValue::boolean(d == bc::kPriTrue); break;
+      }
+      g.set_upvalue(base[-2].as_function()->upvalues()[ra], v);
+      goto next;
+    }
+    op_UCLO:
+      L->close_upvalues(g, base + ra);
+      pc += bc::JOf(ins);
+      goto next;
+    op_FNEW: {
+      Proto* child = reinterpret_cast<Proto*>(pt->kgc(bc::DOf(ins)));
+      Function* parent = base[-2].as_function();
+      Function* fn = g.new_lua_function(child, parent->env);
+      for (uint32_t i = 0; i < child->sizeuv; i++) {
+        uint16_t desc = child->uv[i];
+        fn->upvalues()[i] = (desc & vm::kUpvalueLocal) ? L->find_upvalue(g, base + (desc & 0xff))
+                                                       : parent->upvalues()[desc];
+      }
+      base[ra] = TValue::function(fn);
+      L->top = base + pt->framesize;
+      g.gc_check();
+      base = L->base;
+      goto next;
+    }
+
+    // -- Tables -----------------------------------------------------------------------
+    op_TNEW: {
+      uint32_t d = bc::DOf(ins);
+      uint32_t asize = d & 0x7ff, hbits = d >> 11;
+      base[ra] = TValue::table(g.new_table(asize, hbits));
+      L->top = base + pt->framesize;
+      g.gc_check();
+      base = L->base;
+      goto next;
+    }
+    op_TDUP:
+      base[ra] = TValue::table(duplicate_table(g, reinterpret_cast<Table*>(pt->kgc(bc::DOf(ins)))));
+      L->top = base + pt->framesize;
+      g.gc_check();
+      base = L->base;
+      goto next;
+
+    op_GGET:
+    op_TGETV:
+    op_TGETS:
+    op_TGETB:
+    op_TGETR: {
+      Op op = bc::OpOf(ins);
+      TValue obj, key;
+      int obj_slot = -1;
+      if (op == Op::GGET) {
+        obj = TValue::table(base[-2].as_function()->env);
+        key = TValue::string(reinterpret_cast<String*>(pt->kgc(bc::DOf(ins))));
+      } else {
+        obj_slot = static_cast<int>(bc::BOf(ins));
+        obj = base[obj_slot];
+        uint32_t c = bc::COf(ins);
+        key = op == Op::TGETS ? TValue::string(reinterpret_cast<String*>(pt->kgc(c)))
+              : op == Op::TGETB ? TValue::number(c)
+                                : base[c];
+      }
+      // Fast path: an array slot that holds a value, or no metatable.
+      if (obj.is_table()) {
+        Table* t = obj.as_table();
+        if (TValue* slot = array_slot(t, key); slot && (!slot->is_nil() || !t->metatable)) {
+          base[ra] = *slot;
+          goto next;
+        }
+      }
+      // Follow __index tables; a function ends in a metamethod call.
+      for (int loop = 0; loop < 100; loop++) {
+        if (obj.is_table()) {
+          Table* t = obj.as_table();
+          TValue v = key.is_string() ? t->get_str(key.as_string()) : t->get(key);
+          if (!v.is_nil() || !t->metatable || op == Op::TGETR) {
+            base[ra] = v;
+            goto next;
+          }
+          TValue mm = t->metatable->metamethod(g, Metamethod::Index);
+          if (mm.is_nil()) {
+            base[ra] = v;
+            goto next;
+          }
+          if (mm.is_function()) {
+            mm_fn = mm;
+            mm_a = obj;
+            mm_b = key;
+            mm_nargs = 2;
+            mm_cont = continuation(Continuation::Store);
+            goto mm_call;
+          }
+          obj = mm;
+          obj_slot = -1;
+          continue;
+        }
+        TValue mm = vm.metamethod(obj, Metamethod::Index);
+        if (mm.is_nil()) fail_index(obj_slot, obj);
+        if (mm.is_function()) {
+          mm_fn = mm;
+          mm_a = obj;
+          mm_b = key;
+          mm_nargs = 2;
+          mm_cont = continuation(Continuation::Store);
+          goto mm_call;
+        }
+        obj = mm;
+        obj_slot = -1;
+      }
+      fail("loop in gettable");
+      goto next;
+    }
+
+    op_GSET:
+    op_TSETV:
+    op_TSETS:
+    op_TSETB:
+    op_TSETR: {
+      Op op = bc::OpOf(ins);
+      TValue obj, key;
+      int obj_slot = -1;
+      if (op == Op::GSET) {
+        obj = TValue::table(base[-2].as_function()->env);
+        key = TValue::string(reinterpret_cast<String*>(pt->kgc(bc::DOf(ins))));
+      } else {
+        obj_slot = static_cast<int>(bc::BOf(ins));
+        obj = base[obj_slot];
+        uint32_t c = bc::COf(ins);
+        key = op == Op::TSETS ? TValue::string(reinterpret_cast<String*>(pt->kgc(c)))
+              : op == Op::TSETB ? TValue::number(c)
+                                : base[c];
+      }
+      TValue value = base[ra];
+      // Fast path: an existing array slot, or any array slot without a metatable.
+      if (obj.is_table()) {
+        Table* t = obj.as_table();
+        if (TValue* slot = array_slot(t, key); slot && (!slot->is_nil() || !t->metatable)) {
+          *slot = value;
+          if (value.is_gc()) g.barrier_back(t);
+          goto next;
+        }
+      }
+      for (int loop = 0; loop < 100; loop++) {
+        if (obj.is_table()) {
+          Table* t = obj.as_table();
+          TValue mm = TValue::nil();
+          if (t->metatable && op != Op::TSETR) {
+            const TValue* slot = t->find(key);
+            if (!slot || slot->is_nil()) mm = t->metatable->metamethod(g, Metamethod::NewIndex);
+          }
+          if (mm.is_nil()) {
+            if (key.is_nil()) fail("table index is nil");
+            if (key.is_nan()) fail("table index is NaN");
+            t->set(g, key, value);
+            goto next;
+          }
+          if (mm.is_function()) {
+            mm_fn = mm;
+            mm_a = obj;
+            mm_b = key;
+            mm_c = value;
+            mm_nargs = 3;
+            mm_cont = continuation(Continuation::Discard);
+            goto mm_call;
+          }
+          obj = mm;
+          obj_slot = -1;
+          continue;
+        }
+        TValue mm = vm.metamethod(obj, Metamethod::NewIndex);
+        if (mm.is_nil()) fail_index(obj_slot, obj);
+        if (mm.is_function()) {
+          mm_fn = mm;
+          mm_a = obj;
+          mm_b = key;
+          mm_c = value;
+          mm_nargs = 3;
+          mm_cont = continuation(Continuation::Discard);
+          goto mm_call;
+        }
+        obj = mm;
+        obj_slot = -1;
+      }
+      fail("loop in settable");
+      goto next;
+    }
+
+    op_TSETM: {
+      Table* t = base[ra - 1].as_table();
+      uint32_t first = static_cast<uint32_t>(pt->knum(bc::DOf(ins)).u64);
+      for (uint32_t i = 0; i < multres; i++) t->set_int(g, int64_t{first} + i, base[ra + i]);
+      goto next;
+    }
+
+    // -- Calls --------------------------------------------------------------------------
+    op_CALLM:
+    op_CALL:
+      // CALLM's C counts the fixed arguments only; CALL's C is nargs+1.
+      nargs = bc::OpOf(ins) == Op::CALLM ? bc::COf(ins) + multres : bc::COf(ins) - 1;
+      newbase = base + ra + 2;
+      newbase[-1] = link_to_pc(pc);
+      goto call_entry;
+
+    op_CALLMT:
+    op_CALLT: {
+      nargs = bc::OpOf(ins) == Op::CALLMT ? bc::DOf(ins) + multres : bc::DOf(ins) - 1;
+      TValue fn = base[ra];
+      if (!fn.is_function() && vm.metamethod(fn, Metamethod::Call).is_nil()) {
+        fail("attempt to call" + culprit(static_cast<int>(ra), fn));
+      }
+      // The callee replaces this frame (a vararg frame first drops its shift).
+      TValue* fb = base;
+      if (!is_lua_link(fb[-1]) && link_typep(fb[-1]) == kFrameVarg) fb -= link_delta(fb[-1]);
+      fb[-2] = fn;
+      for (uint32_t i = 0; i < nargs; i++) fb[i] = base[ra + 2 + i];
+      newbase = fb;
+      goto call_entry;
+    }
+
+    op_ITERC:
+      base[ra] = base[ra - 3];
+      base[ra + 2] = base[ra - 2];
+      base[ra + 3] = base[ra - 1];
+      newbase = base + ra + 2;
+      newbase[-1] = link_to_pc(pc);
+      nargs = 2;
+      goto call_entry;
+
+    op_ITERN: {
+      hot(2);
+      Table* t = base[ra - 2].as_table();
+      uint32_t index = static_cast<uint32_t>(base[ra - 1].as_number());
+      TValue key, val;
+      if (t->iterate(index, key, val)) {
+        base[ra] = key;
+        base[ra + 1] = val;
+        base[ra - 1] = TValue::number(index);
+        pc += 1 + bc::JOf(*pc);
+      } else {
+        pc += 1;
+      }
+      goto next;
+    }
+
+    op_ISNEXT: {
+      TValue fn = base[ra - 3];
+      if (fn.is_function() && fn.as_function()->ffid == kFfNext && base[ra - 2].is_table() && base[ra - 1].is_nil()) {
+        base[ra - 1] = TValue::number(0);
+        pc += bc::JOf(ins);
+        goto next;
+      }
+      // Not next over a table: despecialize to JMP + ITERC for good.
+      uint32_t* self = const_cast<uint32_t*>(pc - 1);
+      *self = bc::WithOp(ins, Op::JMP);
+      uint32_t* iter = const_cast<uint32_t*>(pc + bc::JOf(ins));
+      *iter = bc::WithOp(*iter, Op::ITERC);
+      pc += bc::JOf(ins);
+      goto next;
+    }
+
+    op_VARG: {
+      TValue* frame = base - link_delta(base[-1]);
+      uint32_t given = static_cast<uint32_t>(link_delta(base[-1])) - 2;
+      uint32_t nvar = given > pt->numparams ? given - pt->numparams : 0;
+      TValue* src = frame + pt->numparams;
+      uint32_t want = bc::BOf(ins);
+      if (want == 0) {
+        ptrdiff_t moved = ensure_stack(base + ra, nvar + kMinStack);
+        base += moved;
+        src += moved;
+        for (uint32_t i = 0; i < nvar; i++) base[ra + i] = src[i];
+        multres = nvar;
+        TValue* end = base + ra + nvar;
+        if (end > L->top) L->top = end;
+      } else {
+        for (uint32_t i = 0; i + 1 < want; i++) base[ra + i] = i < nvar ? src[i] : TValue::nil();
+      }
+      goto next;
+    }
+
+    // -- Returns ------------------------------------------------------------------------------
+    op_RETM:
+      nres = bc::DOf(ins) + multres;
+      res = base + ra;
+      fbase = base;
+      goto do_return;
+    op_RET:
+      nres = bc::DOf(ins) - 1;
+      res = base + ra;
+      fbase = base;
+      goto do_return;
+    op_RET0:
+      nres = 0;
+      res = base + ra;
+      fbase = base;
+      goto do_return;
+    op_RET1:
+      nres = 1;
+      res = base + ra;
+      fbase = base;
+      goto do_return;
+
+    // -- Loops ----------------------------------------------------------------------------------
+    op_FORI:
+    op_JFORI: {
+      TValue* f = base + ra;
+      double start, stop, step;
+      if (!to_number(f[0], &start)) fail("'for' initial value must be a number");
+      if (!to_number(f[1], &stop)) fail("'for' limit must be a number");
+      if (!to_number(f[2], &step)) fail("'for' step must be a number");
+      f[0] = TValue::number(start);
+      f[1] = TValue::number(stop);
+      f[2] = TValue::number(step);
+      if (step >= 0 ? start <= stop : start >= stop) {
+        f[3] = f[0];
+      } else {
+        pc += bc::JOf(ins);
+      }
+      goto next;
+    }
+    op_FORL:
+      hot(2);
+      goto forl_body;
+    op_IFORL:
+    forl_body: {
+      TValue* f = base + ra;
+      double step = f[2].as_number();
+      double idx = f[0].as_number() + step;
+      double stop = f[1].as_number();
+      if (step >= 0 ? idx <= stop : idx >= stop) {
+        f[0] = TValue::number(idx);
+        f[3] = f[0];
+        pc += bc::JOf(ins);
+      }
+      goto next;
+    }
+    op_ITERL:
+      hot(2);
+      goto iterl_body;
+    op_IITERL:
+    iterl_body:
+      if (!base[ra].is_nil()) {
+        base[ra - 1] = base[ra];
+        pc += bc::JOf(ins);
+      }
+      goto next;
+    op_LOOP:
+      hot(2);
+      goto next;
+    op_ILOOP:
+      goto next;
+    op_JMP:
+      pc += bc::JOf(ins);
+      goto next;
+
+    op_JFORL:
+    op_JITERL:
+    op_JLOOP:
+    op_JFUNCF:
+    op_JFUNCV:
+      // No trace exists yet, so nothing can have patched these in.
+      if (vm.on_trace_entry) vm.on_trace_entry(pc);
+      check(false, "J* opcode without a trace");
+      goto next;
+
+    // -- Function headers ---------------------------------------------------------------------------
+    op_FUNCF:
+      hot(1);
+      goto funcf_body;
+    op_IFUNCF:
+    funcf_body:
+      for (uint32_t i = nargs; i < pt->numparams; i++) base[i] = TValue::nil();
+      goto next;
+
+    op_FUNCV:
+    op_IFUNCV: {
+      // Vararg frame: the fixed parameters move above the varargs.
+      uint32_t delta = nargs + 2;
+      ptrdiff_t moved = ensure_stack(base + delta, pt->framesize + kMinStack);
+      base += moved;
+      TValue* vb = base + delta;
+      vb[-2] = base[-2];
+      vb[-1] = link_by_delta(delta, kFrameVarg);
+      for (uint32_t i = 0; i < pt->numparams; i++) {
+        vb[i] = i < nargs ? base[i] : TValue::nil();
+        if (i < nargs) base[i] = TValue::nil();
+      }
+      base = vb;
+      L->base = base;
+      L->top = base + pt->framesize;
+      goto next;
+    }
+
+    op_FUNCC:
+    op_FUNCCW:
+      check(false, "FUNCC in a Lua prototype");
+      goto next;
+
+    // -- Metamethod call through a continuation frame ----------------------------------
+    mm_call: {
+      TValue* top = base + pt->framesize;
+      ptrdiff_t moved = ensure_stack(top, 8 + kMinStack);
+      base += moved;
+      top += moved;
+      top[0] = mm_cont;
+      top[1] = link_to_pc(pc);
+      top[2] = mm_fn;
+      newbase = top + 4;
+      top[3] = link_by_delta(static_cast<size_t>(newbase - base), kFrameCont);
+      newbase[0] = mm_a;
+      newbase[1] = mm_b;
+      newbase[2] = mm_c;
+      nargs = mm_nargs;
+      goto call_entry;
+    }
+
+    // -- Calls: function at newbase-2, link at newbase-1 ------------------------------------
+    call_entry: {
+      TValue fnv = newbase[-2];
+      if (!fnv.is_function()) {
+        TValue mm = vm.metamethod(fnv, Metamethod::Call);
+        if (!mm.is_function()) {
+          bool named = pc && pt && (bc::OpOf(pc[-1]) == Op::CALL || bc::OpOf(pc[-1]) == Op::CALLM) &&
+                       newbase == base + bc::AOf(pc[-1]) + 2;
+          fail("attempt to call" + culprit(named ? static_cast<int>(bc::AOf(pc[-1])) : -1, fnv));
+        }
+        // The callable object becomes the first argument of __call.
+        ptrdiff_t moved = ensure_stack(newbase, nargs + 1 + kMinStack);
+        newbase += moved;
+        base += moved;
+        std::memmove(newbase + 1, newbase, sizeof(TValue) * nargs);
+        newbase[0] = fnv;
+        newbase[-2] = mm;
+        nargs++;
+        fnv = mm;
+      }
+      Function* fn = fnv.as_function();
+      if (fn->is_lua()) {
+        Proto* npt = proto_of(fn);
+        L->top = newbase + nargs;
+        size_t used = static_cast<size_t>(newbase - L->stack) + npt->framesize + kMinStack;
+        if (used > vm::kStackMaxSlots) {
+          fail("stack overflow");
+        }
+        ptrdiff_t moved = ensure_stack(newbase, npt->framesize + kMinStack);
+        newbase += moved;
+        base = newbase;
+        L->base = base;
+        pt = npt;
+        pc = fn->pc;
+        goto next;
+      }
+      switch (fn->ffid) {
+        case kFfPcall: {
+          if (nargs == 0) {
+            L->base = newbase;
+            L->top = newbase;
+            vm.arg_error(L, 1, "value expected");
+          }
+          ptrdiff_t moved = ensure_stack(newbase, nargs + 2 + kMinStack);
+          newbase += moved;
+          std::memmove(newbase + 2, newbase + 1, sizeof(TValue) * (nargs - 1));
+          newbase[1] = link_by_delta(2, kFramePcall);
+          newbase += 2;
+          nargs -= 1;
+          goto call_entry;
+        }
+        case kFfXpcall: {
+          if (nargs < 2) {
+            L->base = newbase;
+            L->top = newbase + nargs;
+            vm.arg_error(L, 2, "value expected");
+          }
+          ptrdiff_t moved = ensure_stack(newbase, nargs + 3 + kMinStack);
+          newbase += moved;
+          std::memmove(newbase + 3, newbase + 2, sizeof(TValue) * (nargs - 2));
+          std::swap(newbase[0], newbase[1]);
+          newbase[2] = link_by_delta(3, kFramePcallH);
+          newbase += 3;
+          nargs -= 2;
+          goto call_entry;
+        }
+        case kFfResume:
+        case kFfWrapCall: {
+          bool wrap = fn->ffid == kFfWrapCall;
+          L->base = newbase;
+          L->top = newbase + nargs;
+          TValue cov = wrap ? fn->c_upvalues()[0] : (nargs > 0 ? newbase[0] : TValue::nil());
+          if (!cov.is_thread()) vm.type_error(L, 1, "coroutine");
+          Thread* co = cov.as_thread();
+          TValue* args = wrap ? newbase : newbase + 1;
+          uint32_t nv = wrap ? nargs : nargs - 1;
+          if (co->unused != kCoFresh && co->unused != kCoSuspended) {
+            const char* why = co->unused == kCoDead ? "cannot resume dead coroutine"
+                                                    : "cannot resume non-suspended coroutine";
+            if (wrap) vm.error_at(L, 1, why);
+            res = L->top;
+            ensure_stack(res, 2 + kMinStack);
+            res = L->top;
+            res[0] = TValue::boolean(false);
+            res[1] = TValue::string(g.intern(why));
+            nres = 2;
+            fbase = L->base;
+            goto do_return;
+          }
+          // Suspend the resumer, run the coroutine on its own stack.
+          if (L->unused == kCoRunning) L->unused = kCoNormal;
+          co->cframe = L;
+          co->unused2 = static_cast<uint32_t>(vm.nesting_);
+          if (co->unused == kCoFresh) {
+            co->unused = kCoRunning;
+            TValue* cb = co->stack + 4;
+            co->top = cb;
+            if (cb + nv + kMinStack > co->maxstack) co->grow_stack(g, nv + kMinStack);
+            cb = co->stack + 4;
+            cb[-1] = link_by_delta(2, kFrameCP);
+            for (uint32_t i = 0; i < nv; i++) cb[i] = args[i];
+            switch_to(co);
+            newbase = cb;
+            nargs = nv;
+            goto call_entry;
+          }
+          co->unused = kCoRunning;
+          TValue* dst = copy_to_thread(co, args, nv, false);
+          switch_to(co);
+          res = dst;
+          nres = nv;
+          fbase = co->base;
+          goto do_return;
+        }
+        case kFfYield: {
+          L->base = newbase;
+          L->top = newbase + nargs;
+          if (L->unused != kCoRunning || L->unused2 != static_cast<uint32_t>(vm.nesting_)) {
+            if (L->unused != kCoRunning) g.raise(TValue::string(g.intern("attempt to yield across C-call boundary")));
+            vm.error_at(L, 1, "attempt to yield across C-call boundary");
+          }
+          Thread* co = L;
+          Thread* resumer = static_cast<Thread*>(co->cframe);
+          co->unused = kCoSuspended;
+          if (resumer->unused == kCoNormal) resumer->unused = kCoRunning;
+          bool wrap = resumer->base[-2].as_function()->ffid == kFfWrapCall;
+          res = copy_to_thread(resumer, newbase, nargs, !wrap);
+          nres = nargs + (wrap ? 0 : 1);
+          switch_to(resumer);
+          fbase = L->base;
+          goto do_return;
+        }
+        default: {
+          L->base = newbase;
+          L->top = newbase + nargs;
+          if (newbase + nargs + kMinStack > L->maxstack) L->grow_stack(g, kMinStack);
+          int n = fn->cfunction()(L);
+          g.gc_check();  // may run finalizers, which may move the stack
+          res = L->top - n;
+          nres = static_cast<uint32_t>(n);
+          fbase = L->base;
+          goto do_return;
+        }
+      }
+    }
+
+    // -- Returns: results res[0..nres) of the frame at fbase ---------------------------
+    do_return: {
+      TValue link = fbase[-1];
+      if (is_lua_link(link)) {
+        const uint32_t* rpc = link_pc(link);
+        uint32_t call = rpc[-1];
+        TValue* dst = fbase - 2;
+        for (uint32_t i = 0; i < nres; i++) dst[i] = res[i];
+        int wanted = static_cast<int>(bc::BOf(call)) - 1;
+        if (wanted >= 0) {
+          for (uint32_t i = nres; i < static_cast<uint32_t>(wanted); i++) dst[i] = TValue::nil();
+        } else {
+          multres = nres;
+        }
+        base = dst - bc::AOf(call);
+        L->base = base;
+        pc = rpc;
+        pt = proto_of(base[-2].as_function());
+        L->top = base + pt->framesize;
+        if (dst + nres > L->top) L->top = dst + nres;
+        goto next;
+      }
+      switch (link_typep(link)) {
+        case kFrameVarg:
+          fbase -= link_delta(link);
+          goto do_return;
+        case kFramePcall:
+        case kFramePcallH:
+          res[-1] = TValue::boolean(true);
+          res--;
+          nres++;
+          fbase -= link_delta(link);
+          goto do_return;
+        case kFrameCont: {
+          TValue cont = fbase[-4];
+          TValue r = nres ? res[0] : TValue::nil();
+          base = fbase - link_delta(link);
+          L->base = base;
+          pc = link_pc(fbase[-3]);
+          pt = proto_of(base[-2].as_function());
+          L->top = base + pt->framesize;
+          uint32_t call = pc[-1];
+          switch (static_cast<Continuation>(cont.u64 & 0xff)) {
+            case Continuation::Store:
+              base[bc::AOf(call)] = r;
+              goto next;
+            case Continuation::Discard:
+              goto next;
+            case Continuation::Test:
+            case Continuation::TestNot: {
+              bool holds = r.is_truthy() != (static_cast<Continuation>(cont.u64 & 0xff) == Continuation::TestNot);
+              if (holds) pc += 1 + bc::JOf(*pc);
+              else pc += 1;
+              goto next;
+            }
+            case Continuation::Concat:
+              cat_first = bc::BOf(call);
+              cat_top = static_cast<uint32_t>(cont.u64 >> 8);
+              base[cat_top] = r;
+              goto cat_step;
+          }
+          goto next;
+        }
+        case kFrameCP: {
+          // A coroutine's function returned: it is dead, its resumer goes on.
+          Thread* co = L;
+          Thread* resumer = static_cast<Thread*>(co->cframe);
+          co->unused = kCoDead;
+          if (resumer->unused == kCoNormal) resumer->unused = kCoRunning;
+          bool wrap = resumer->base[-2].as_function()->ffid == kFfWrapCall;
+          res = copy_to_thread(resumer, res, nres, !wrap);
+          nres += wrap ? 0 : 1;
+          co->base = co->top = co->stack + 2;
+          switch_to(resumer);
+          fbase = L->base;
+          goto do_return;
+        }
+        default: {
+          // This invocation's entry frame (C): hand the results to Vm::call.
+          TValue* dst = fbase - 2;
+          for (uint32_t i = 0; i < nres; i++) dst[i] = res[i];
+          L->top = dst + nres;
+          L->base = fbase - link_delta(link);
+          return;
+        }
+      }
+    }
+    } catch (const vm::LuaError& e) {
+      // Unwind to the nearest protecting frame of this invocation.
+      TValue err = e.value();
+      TValue* b = L->base;
+      bool in_coroutine = L->unused == kCoRunning;
+      for (;;) {
+        if (b <= L->stack + 2) break;
+        TValue link = b[-1];
+        if (is_lua_link(link)) {
+          b = previous_base(b);
+          continue;
+        }
+        uint64_t type = link_typep(link);
+        if (type == kFramePcall || type == kFramePcallH || type == kFrameC || type == kFrameCP) break;
+        b -= link_delta(link);
+      }
+      uint64_t type = b > L->stack + 2 ? link_typep(b[-1]) : kFrameC;
+      if (type == kFrameC || (type == kFrameCP && !in_coroutine)) {
+        // Not protected here: capture the traceback for a top-level pcall
+        // while the stack is intact, then let the C++ caller see the error.
+        if (vm.pending_traceback_ && vm.pending_traceback_->empty() && L == vm.g_.main_thread()) {
+          bool protected_below = false;
+          for (TValue* p = b; p > L->stack + 2;) {
+            TValue link = p[-1];
+            if (is_lua_link(link)) {
+              p = previous_base(p);
+              continue;
+            }
+            uint64_t t = link_typep(link);
+            if (t == kFramePcall || t == kFramePcallH) protected_below = true;
+            p -= link_delta(link);
+          }
+          if (!protected_below) *vm.pending_traceback_ = vm.traceback(L, 0);
+        }
+        if (b > L->stack + 2) L->base = b - link_delta(b[-1]);
+        throw;
+      }
+      if (type == kFrameCP) {
+        // The coroutine dies; its resumer gets (false, err) or the error.
+        Thread* co = L;
+        Thread* resumer = static_cast<Thread*>(co->cframe);
+        co->close_upvalues(g, co->stack);
+        co->unused = kCoDead;
+        co->base = co->top = co->stack + 2;
+        if (resumer->unused == kCoNormal) resumer->unused = kCoRunning;
+        switch_to(resumer);
+        bool wrap = L->base[-2].as_function()->ffid == kFfWrapCall;
+        if (wrap) {
+          // wrap re-raises in the resumer, a string with the caller's position.
+          if (err.is_string()) err = TValue::string(g.intern(vm.where(L, 1) + std::string(err.as_string()->view())));
+          raise_value = err;
+          resume = Resume::Raise;
+          continue;
+        }
+        res = copy_to_thread(L, &err, 1, false);
+        res[1] = res[0];
+        res[0] = TValue::boolean(false);
+        nres = 2;
+        fbase = L->base;
+        resume = Resume::Return;
+        continue;
+      }
+      if (type == kFramePcallH) {
+        // xpcall: the handler sees the error before the stack unwinds.
+        TValue handler = b[-3];
+        ptrdiff_t b_offset = b - L->stack;
+        try {
+          TValue* f = L->top < b ? b : L->top;
+          if (f + 4 + kMinStack > L->maxstack) {
+            L->top = f;
+            L->grow_stack(g, 4 + kMinStack);
+            f = L->top;
+          }
+          f[0] = handler;
+          f[2] = err;
+          L->top = f + 3;
+          f = vm.call(L, f, 1);
+          err = f[0];
+        } catch (const vm::LuaError&) {
+          err = TValue::string(g.intern("error in error handling"));
+        }
+        b = L->stack + b_offset;  // the handler may have grown the stack
+      }
+      L->close_upvalues(g, b);
+      b[0] = TValue::boolean(false);
+      b[1] = err;
+      res = b;
+      nres = 2;
+      fbase = b - link_delta(b[-1]);
+      L->base = fbase;
+      resume = Resume::Return;
+    }
+  }
+}
+
+#pragma GCC diagnostic pop
+
+// -- Vm ---------------------------------------------------------------------------------
+
+Vm::Vm(GlobalState& g) : g_(g) {
+  g_.vm = this;
+  current_ = g_.main_thread();
+  Interpreter::run(*this, nullptr, nullptr, 0);
+  set_hotloop(56);
+  for (int i = 0; i < vm::kTypeTagCount; i++) {
+    type_names_[i] = g_.intern(vm::type_tag_name(static_cast<vm::TypeTag>(i)));
+  }
+  // Keeps the type names alive; other caches hold nothing collectable.
+  g_.set_root_marker([this](GlobalState& gs) {
+    for (String* s : type_names_) gs.mark_root(TValue::string(s));
+  });
+  g_.set_finalizer_hook([this](GlobalState&, TValue fin, vm::Userdata* ud) {
+    Thread* L = current_;
+    if (L->top + 4 + kMinStack > L->maxstack) L->grow_stack(g_, 4 + kMinStack);
+    TValue* f = L->top;
+    f[0] = fin;
+    f[2] = TValue::userdata(ud);
+    L->top = f + 3;
+    f = call(L, f, 0);
+    L->top = f;
+  });
+}
+
+Vm::~Vm() {
+  g_.set_finalizer_hook(nullptr);
+  g_.set_root_marker(nullptr);
+  g_.vm = nullptr;
+}
+
+void Vm::set_hotloop(uint32_t hotloop) {
+  hotloop_ = hotloop;
+  hotcount_.fill(static_cast<uint16_t>(hotloop * 2 - 1));
+}
+
+void Vm::set_instruction_hook(bool active) {
+  hooked_ = active;
+  for (int i = 0; i < bc::kNumOpcodes; i++) dispatch_[i] = active ? hook_label_ : handlers_[i];
+}
+
+Function* Vm::new_c_function(vm::CFunction f, uint8_t ffid) {
+  return g_.new_c_function(f, ffid == kFfWrapCall ? 1 : 0, g_.globals(), ffid);
+}
+
+TValue* Vm::call(Thread* L, TValue* func, int nresults) {
+  if (nesting_ >= kMaxNesting) error_at(L, 1, "stack overflow");
+  TValue* caller_base = L->base;
+  TValue* newbase = func + 2;
+  uint32_t nargs = static_cast<uint32_t>(L->top - newbase);
+  ptrdiff_t func_off = func - L->stack;
+  func[1] = link_by_delta(static_cast<size_t>(newbase - caller_base), kFrameC);
+  const uint32_t* saved_pc = savedpc_;
+  struct Restore {
+    Vm& vm;
+    const uint32_t* pc;
+    ~Restore() {
+      vm.nesting_--;
+      vm.savedpc_ = pc;
+    }
+  } restore{*this, saved_pc};
+  nesting_++;
+  Interpreter::run(*this, L, newbase, nargs);
+  func = L->stack + func_off;
+  if (nresults >= 0) {
+    TValue* want = func + nresults;
+    for (TValue* p = L->top; p < want; p++) *p = TValue::nil();
+    L->top = want;
+  }
+  return func;
+}
+
+bool Vm::pcall(Thread* L, TValue* func, int nresults, std::string* traceback) {
+  ptrdiff_t func_off = func - L->stack;
+  ptrdiff_t base_off = L->base - L->stack;
+  std::string* saved = pending_traceback_;
+  pending_traceback_ = traceback;
+  if (traceback) traceback->clear();
+  try {
+    call(L, func, nresults);
+    pending_traceback_ = saved;
+    return true;
+  } catch (const vm::LuaError& e) {
+    pending_traceback_ = saved;
+    func = L->stack + func_off;
+    L->base = L->stack + base_off;
+    L->close_upvalues(g_, func);
+    *func = e.value();
+    L->top = func + 1;
+    current_ = L;
+    return false;
+  }
+}
+
+Thread* Vm::new_coroutine(Thread* L, Function* fn) {
+  (void)L;
+  Thread* co = g_.new_thread();
+  co->stack[2] = TValue::function(fn);
+  co->base = co->stack + 2;
+  co->top = co->stack + 3;
+  co->unused = kCoFresh;
+  return co;
+}
+
+const char* Vm::coroutine_status(Thread* L, Thread* co) {
+  if (co == L) return "running";
+  switch (co->unused) {
+    case kCoFresh:
+    case kCoSuspended: return "suspended";
+    case kCoDead: return "dead";
+    case kCoMain:
+    case kCoRunning:
+    case kCoNormal: return "normal";
+  }
+  return "dead";
+}
+
+}  // namespace lj::interp

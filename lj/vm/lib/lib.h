@@ -1,0 +1,20 @@
+// The standard libraries of ljit written in C++: base, table, math,
+// coroutine, the simple string functions and io.write. Each open_* fills
+// its table in the globals; open_all opens them all (docs/interpreter.md).
+#pragma once
+
+#include <string_view>
+
+#include "lj/vm/interp/vm.h"
+
+namespace lj::lib {
+
+void open_base(interp::Vm& vm);
+void open_table(interp::Vm& vm);
+void open_math(interp::Vm& vm);
+void open_coroutine(interp::Vm& vm);
+void open_string(interp::Vm& vm);
+void open_io(interp::Vm& vm);
+void open_all(interp::Vm& vm);
+
+}  // namespace lj::lib

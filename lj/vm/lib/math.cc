@@ -1,0 +1,197 @@
+// The math library, with LuaJIT 2.1's Tausworthe generator behind
+// math.random so a seed gives luajit's sequence.
+#include <bit>
+#include <cmath>
+
+#include "lj/vm/lib/api.h"
+#include "lj/vm/lib/lib.h"
+
+namespace lj::lib {
+
+namespace {
+
+// X-macro: math functions of one argument and what they compute.
+#define LJ_MATH_UNARY(_)                                                    \
+  _(abs, std::fabs) _(acos, std::acos) _(asin, std::asin) _(atan, std::atan) \
+  _(ceil, std::ceil) _(cos, std::cos) _(cosh, std::cosh) _(exp, std::exp)    \
+  _(floor, std::floor) _(sin, std::sin) _(sinh, std::sinh)                   \
+  _(sqrt, std::sqrt) _(tan, std::tan) _(tanh, std::tanh) _(log10, std::log10)
+
+#define LJ_MATH_DEFINE(name, fn)                        \
+  int math_##name(Thread* L) {                          \
+    push(L, TValue::number(fn(check_number(L, 1))));    \
+    return 1;                                           \
+  }
+LJ_MATH_UNARY(LJ_MATH_DEFINE)
+#undef LJ_MATH_DEFINE
+
+int math_log(Thread* L) {
+  double x = check_number(L, 1);
+  if (arg(L, 2).is_nil()) {
+    push(L, TValue::number(std::log(x)));
+  } else {
+    double b = check_number(L, 2);
+    push(L, TValue::number(b == 2 ? std::log2(x) : b == 10 ? std::log10(x) : std::log(x) / std::log(b)));
+  }
+  return 1;
+}
+
+int math_atan2(Thread* L) {
+  push(L, TValue::number(std::atan2(check_number(L, 1), check_number(L, 2))));
+  return 1;
+}
+
+int math_pow(Thread* L) {
+  push(L, TValue::number(std::pow(check_number(L, 1), check_number(L, 2))));
+  return 1;
+}
+
+int math_fmod(Thread* L) {
+  push(L, TValue::number(std::fmod(check_number(L, 1), check_number(L, 2))));
+  return 1;
+}
+
+int math_deg(Thread* L) {
+  push(L, TValue::number(check_number(L, 1) * (180.0 / 3.14159265358979323846)));
+  return 1;
+}
+
+int math_rad(Thread* L) {
+  push(L, TValue::number(check_number(L, 1) * (3.14159265358979323846 / 180.0)));
+  return 1;
+}
+
+int math_modf(Thread* L) {
+  double x = check_number(L, 1);
+  double ip;
+  double frac = std::isinf(x) ? 0.0 : std::modf(x, &ip);
+  if (std::isinf(x)) ip = x;
+  push(L, TValue::number(ip));
+  push(L, TValue::number(frac));
+  return 2;
+}
+
+int math_frexp(Thread* L) {
+  int e;
+  double m = std::frexp(check_number(L, 1), &e);
+  push(L, TValue::number(m));
+  push(L, TValue::number(e));
+  return 2;
+}
+
+int math_ldexp(Thread* L) {
+  push(L, TValue::number(std::ldexp(check_number(L, 1), static_cast<int>(check_integer(L, 2)))));
+  return 1;
+}
+
+int math_min(Thread* L) {
+  double m = check_number(L, 1);
+  for (int i = 2; i <= arg_count(L); i++) {
+    double v = check_number(L, i);
+    if (v < m) m = v;
+  }
+  push(L, TValue::number(m));
+  return 1;
+}
+
+int math_max(Thread* L) {
+  double m = check_number(L, 1);
+  for (int i = 2; i <= arg_count(L); i++) {
+    double v = check_number(L, i);
+    if (v > m) m = v;
+  }
+  push(L, TValue::number(m));
+  return 1;
+}
+
+// LuaJIT 2.1's TW223 generator: four combined Tausworthe generators whose
+// output fills the mantissa of a double in [1, 2).
+struct Random {
+  uint64_t gen[4] = {};
+  bool valid = false;
+
+  uint64_t step() {
+    uint64_t r = 0;
+    r ^= advance(0, 63, 31, 18);
+    r ^= advance(1, 58, 19, 28);
+    r ^= advance(2, 55, 24, 7);
+    r ^= advance(3, 47, 21, 8);
+    return (r & 0x000fffffffffffffull) | 0x3ff0000000000000ull;
+  }
+  uint64_t advance(int i, int k, int q, int s) {
+    uint64_t z = gen[i];
+    z = (((z << q) ^ z) >> (k - s)) ^ ((z & (~uint64_t{0} << (64 - k))) << s);
+    gen[i] = z;
+    return z;
+  }
+  void seed(double d) {
+    // 64-k of each generator, one byte each: its top bits must be non-zero.
+    uint32_t shifts = 0x11090601;
+    for (int i = 0; i < 4; i++) {
+      uint64_t m = uint64_t{1} << (shifts & 255);
+      shifts >>= 8;
+      d = d * 3.14159265358979323846 + 2.7182818284590452354;
+      uint64_t u = std::bit_cast<uint64_t>(d);
+      if (u < m) u += m;
+      gen[i] = u;
+    }
+    valid = true;
+    for (int i = 0; i < 10; i++) step();
+  }
+};
+
+Random& random_state() {
+  static Random state;
+  return state;
+}
+
+int math_random(Thread* L) {
+  Random& rs = random_state();
+  if (!rs.valid) rs.seed(0.0);
+  double d = std::bit_cast<double>(rs.step()) - 1.0;
+  int n = arg_count(L);
+  if (n >= 1) {
+    double r1 = check_number(L, 1);
+    if (n == 1) {
+      d = std::floor(d * r1) + 1.0;
+    } else {
+      double r2 = check_number(L, 2);
+      d = std::floor(d * (r2 - r1 + 1.0)) + r1;
+    }
+  }
+  push(L, TValue::number(d));
+  return 1;
+}
+
+int math_randomseed(Thread* L) {
+  random_state().seed(check_number(L, 1));
+  return 0;
+}
+
+}  // namespace
+
+void open_math(Vm& vm) {
+  Table* m = new_library(vm, "math");
+#define LJ_MATH_REGISTER(name, fn) set_function(vm, m, #name, math_##name);
+  LJ_MATH_UNARY(LJ_MATH_REGISTER)
+#undef LJ_MATH_REGISTER
+  set_function(vm, m, "log", math_log);
+  set_function(vm, m, "atan2", math_atan2);
+  set_function(vm, m, "pow", math_pow);
+  set_function(vm, m, "fmod", math_fmod);
+  set_function(vm, m, "mod", math_fmod);
+  set_function(vm, m, "deg", math_deg);
+  set_function(vm, m, "rad", math_rad);
+  set_function(vm, m, "modf", math_modf);
+  set_function(vm, m, "frexp", math_frexp);
+  set_function(vm, m, "ldexp", math_ldexp);
+  set_function(vm, m, "min", math_min);
+  set_function(vm, m, "max", math_max);
+  set_function(vm, m, "random", math_random);
+  set_function(vm, m, "randomseed", math_randomseed);
+  vm::GlobalState& g = vm.global();
+  m->set_str(g, g.intern("pi"), TValue::number(3.14159265358979323846));
+  m->set_str(g, g.intern("huge"), TValue::number(HUGE_VAL));
+}
+
+}  // namespace lj::lib
