@@ -22,7 +22,7 @@ using vm::Metamethod;
 constexpr int kMaxNesting = 200;   // C -> Lua nesting (LuaJIT's LUAI_MAXCCALLS)
 constexpr uint32_t kMinStack = 20;  // free slots a C function may use
 
-// Coroutine phases, kept in Thread::unused.
+// Coroutine phases, kept in Thread::coroutine_phase.
 enum CoPhase : uint32_t { kCoMain = 0, kCoFresh, kCoSuspended, kCoRunning, kCoNormal, kCoDead };
 
 // Continuation word: kind in the low byte, a slot index above.
@@ -1021,8 +1021,8 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
           Thread* co = cov.as_thread();
           TValue* args = wrap ? newbase : newbase + 1;
           uint32_t nv = wrap ? nargs : nargs - 1;
-          if (co->unused != kCoFresh && co->unused != kCoSuspended) {
-            const char* why = co->unused == kCoDead ? "cannot resume dead coroutine"
+          if (co->coroutine_phase != kCoFresh && co->coroutine_phase != kCoSuspended) {
+            const char* why = co->coroutine_phase == kCoDead ? "cannot resume dead coroutine"
                                                     : "cannot resume non-suspended coroutine";
             if (wrap) vm.error_at(L, 1, why);
             res = L->top;
@@ -1035,11 +1035,11 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
             goto do_return;
           }
           // Suspend the resumer, run the coroutine on its own stack.
-          if (L->unused == kCoRunning) L->unused = kCoNormal;
-          co->cframe = L;
-          co->unused2 = static_cast<uint32_t>(vm.nesting_);
-          if (co->unused == kCoFresh) {
-            co->unused = kCoRunning;
+          if (L->coroutine_phase == kCoRunning) L->coroutine_phase = kCoNormal;
+          co->resumer = L;
+          co->resume_nesting = static_cast<uint32_t>(vm.nesting_);
+          if (co->coroutine_phase == kCoFresh) {
+            co->coroutine_phase = kCoRunning;
             TValue* cb = co->stack + 4;
             co->top = cb;
             if (cb + nv + kMinStack > co->maxstack) co->grow_stack(g, nv + kMinStack);
@@ -1051,7 +1051,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
             nargs = nv;
             goto call_entry;
           }
-          co->unused = kCoRunning;
+          co->coroutine_phase = kCoRunning;
           TValue* dst = copy_to_thread(co, args, nv, false);
           switch_to(co);
           res = dst;
@@ -1062,14 +1062,14 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         case kFfYield: {
           L->base = newbase;
           L->top = newbase + nargs;
-          if (L->unused != kCoRunning || L->unused2 != static_cast<uint32_t>(vm.nesting_)) {
-            if (L->unused != kCoRunning) g.raise(TValue::string(g.intern("attempt to yield across C-call boundary")));
+          if (L->coroutine_phase != kCoRunning || L->resume_nesting != static_cast<uint32_t>(vm.nesting_)) {
+            if (L->coroutine_phase != kCoRunning) g.raise(TValue::string(g.intern("attempt to yield across C-call boundary")));
             vm.error_at(L, 1, "attempt to yield across C-call boundary");
           }
           Thread* co = L;
-          Thread* resumer = static_cast<Thread*>(co->cframe);
-          co->unused = kCoSuspended;
-          if (resumer->unused == kCoNormal) resumer->unused = kCoRunning;
+          Thread* resumer = co->resumer;
+          co->coroutine_phase = kCoSuspended;
+          if (resumer->coroutine_phase == kCoNormal) resumer->coroutine_phase = kCoRunning;
           bool wrap = resumer->base[-2].as_function()->ffid == kFfWrapCall;
           res = copy_to_thread(resumer, newbase, nargs, !wrap);
           nres = nargs + (wrap ? 0 : 1);
@@ -1157,9 +1157,9 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         case kFrameCP: {
           // A coroutine's function returned: it is dead, its resumer goes on.
           Thread* co = L;
-          Thread* resumer = static_cast<Thread*>(co->cframe);
-          co->unused = kCoDead;
-          if (resumer->unused == kCoNormal) resumer->unused = kCoRunning;
+          Thread* resumer = co->resumer;
+          co->coroutine_phase = kCoDead;
+          if (resumer->coroutine_phase == kCoNormal) resumer->coroutine_phase = kCoRunning;
           bool wrap = resumer->base[-2].as_function()->ffid == kFfWrapCall;
           res = copy_to_thread(resumer, res, nres, !wrap);
           nres += wrap ? 0 : 1;
@@ -1182,7 +1182,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       // Unwind to the nearest protecting frame of this invocation.
       TValue err = e.value();
       TValue* b = L->base;
-      bool in_coroutine = L->unused == kCoRunning;
+      bool in_coroutine = L->coroutine_phase == kCoRunning;
       for (;;) {
         if (b <= L->stack + 2) break;
         TValue link = b[-1];
@@ -1218,11 +1218,11 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       if (type == kFrameCP) {
         // The coroutine dies; its resumer gets (false, err) or the error.
         Thread* co = L;
-        Thread* resumer = static_cast<Thread*>(co->cframe);
+        Thread* resumer = co->resumer;
         co->close_upvalues(g, co->stack);
-        co->unused = kCoDead;
+        co->coroutine_phase = kCoDead;
         co->base = co->top = co->stack + 2;
-        if (resumer->unused == kCoNormal) resumer->unused = kCoRunning;
+        if (resumer->coroutine_phase == kCoNormal) resumer->coroutine_phase = kCoRunning;
         switch_to(resumer);
         bool wrap = L->base[-2].as_function()->ffid == kFfWrapCall;
         if (wrap) {
@@ -1376,13 +1376,13 @@ Thread* Vm::new_coroutine(Thread* L, Function* fn) {
   co->stack[2] = TValue::function(fn);
   co->base = co->stack + 2;
   co->top = co->stack + 3;
-  co->unused = kCoFresh;
+  co->coroutine_phase = kCoFresh;
   return co;
 }
 
 const char* Vm::coroutine_status(Thread* L, Thread* co) {
   if (co == L) return "running";
-  switch (co->unused) {
+  switch (co->coroutine_phase) {
     case kCoFresh:
     case kCoSuspended: return "suspended";
     case kCoDead: return "dead";

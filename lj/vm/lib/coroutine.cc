@@ -29,7 +29,7 @@ int co_running(Thread* L) {
 }
 
 int co_isyieldable(Thread* L) {
-  push(L, TValue::boolean(!Vm::of(L).is_main_thread(L) && L->unused2 == static_cast<uint32_t>(Vm::of(L).nesting())));
+  push(L, TValue::boolean(!Vm::of(L).is_main_thread(L) && L->resume_nesting == static_cast<uint32_t>(Vm::of(L).nesting())));
   return 1;
 }
 

@@ -353,7 +353,7 @@ struct Thread {
   uint8_t gct;
   uint8_t dummy_ffid;
   uint8_t status;
-  uint32_t unused;
+  uint32_t coroutine_phase;  // interpreter-owned: fresh/running/suspended/normal/dead
   GlobalState* global;
   GCObject* gclist;
   TValue* base;      // first slot of the running frame
@@ -362,9 +362,9 @@ struct Thread {
   TValue* stack;
   Upvalue* openupval;  // open upvalues, highest slot first
   Table* env;
-  void* cframe;
+  Thread* resumer;            // interpreter-owned: who resumed this coroutine
   uint32_t stacksize;
-  uint32_t unused2;
+  uint32_t resume_nesting;    // interpreter-owned: C-call nesting when resumed
 
   // Makes room for `slots` more slots above top; relocates base, top and
   // open upvalues. Raises "stack overflow" or "not enough memory".

@@ -373,19 +373,19 @@ Thread* GlobalState::new_thread() {
   for (uint32_t i = 0; i < slots; i++) stack[i] = TValue::nil();
   th->dummy_ffid = kFfidC;
   th->status = static_cast<uint8_t>(ThreadStatus::Ok);
-  th->unused = 0;
+  th->coroutine_phase = 0;
   th->global = this;
   th->gclist = nullptr;
   th->stack = stack;
   th->stacksize = slots;
-  th->unused2 = 0;
+  th->resume_nesting = 0;
   th->maxstack = stack + slots - kStackExtra;
   // Bottom frame (LuaJIT's GC64 layout): the thread itself, then a nil link.
   stack[0] = TValue::thread(th);
   th->base = th->top = stack + 2;
   th->openupval = nullptr;
   th->env = main_thread_ ? main_thread_->env : nullptr;
-  th->cframe = nullptr;
+  th->resumer = nullptr;
   link_object(as_object(th));
   return th;
 }
