@@ -550,7 +550,33 @@ class Evaluator {
       restore(trace_.snapshot_for(r), Outcome::kGuardExit);
       return false;
     }
+    if (ins.t.is_guard() && options_.record_crossings) record_crossing(r);
     return true;
+  }
+
+  // What an exit at guard `r` would restore now, kept aside; the run then
+  // goes on from the state it had.
+  void record_crossing(Ref r) {
+    MachineState state = result_.state;
+    std::map<int32_t, Value> restored = std::move(result_.restored);
+    Outcome outcome = result_.outcome;
+    int snapshot = result_.snapshot;
+    Ref guard = result_.guard;
+    result_.guard = r;
+    restore(trace_.snapshot_for(r), Outcome::kGuardExit);
+    EvalResult crossing;
+    crossing.outcome = Outcome::kGuardExit;
+    crossing.snapshot = result_.snapshot;
+    crossing.guard = r;
+    crossing.iterations = result_.iterations;
+    crossing.restored = std::move(result_.restored);
+    crossing.state = std::move(result_.state);
+    result_.crossings.push_back(std::move(crossing));
+    result_.state = std::move(state);
+    result_.restored = std::move(restored);
+    result_.outcome = outcome;
+    result_.snapshot = snapshot;
+    result_.guard = guard;
   }
 
   Value arith(const Ins& ins, const Value& x, const Value& y) {

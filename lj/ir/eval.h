@@ -53,10 +53,18 @@ struct EvalResult {
   std::map<int32_t, Value> restored;  // slot → value written by the snapshot
   MachineState state;      // the state after restoring
   std::string error;       // for kInvalid
+  // With EvalOptions::record_crossings: for every guard that held, in
+  // execution order, what an exit through its snapshot would have
+  // restored there (outcome kGuardExit; no nested crossings).
+  std::vector<EvalResult> crossings;
 };
 
 struct EvalOptions {
   int max_iterations = 64;
+  // Record EvalResult::crossings (costly: copies the state at each guard).
+  // Lets a test ask whether a trace that exits earlier than this one
+  // still exits to a state this run passed through.
+  bool record_crossings = false;
 };
 
 EvalResult evaluate(const Trace& trace, const Binding& binding,

@@ -55,6 +55,32 @@ TEST(Evaluate, IterationBoundRestoresTheLoopSnapshot) {
   EXPECT_EQ(r.state.slots[9], Value::number(11));
 }
 
+// Every guard that held is a crossing: what an exit there would restore.
+TEST(Evaluate, RecordsWhatEachPassedGuardsSnapshotWouldRestore) {
+  testing::TestBinding tb;
+  Trace trace = parsed(kInnerLoop, tb.binding());
+  MachineState state;
+  state.slots[6] = Value::number(55);
+  EvalResult r = evaluate(trace, tb.binding(), state, {.max_iterations = 1000, .record_crossings = true});
+  ASSERT_EQ(r.outcome, Outcome::kGuardExit) << describe(r);
+  EXPECT_EQ(r.iterations, 3);
+  // Guards that held: 0003 (pre-roll), then 0006 twice; then 0006 failed.
+  ASSERT_EQ(r.crossings.size(), 3u);
+  EXPECT_EQ(r.crossings[0].guard, kRefBias + 3);
+  EXPECT_EQ(r.crossings[0].snapshot, 1);
+  EXPECT_EQ(r.crossings[0].iterations, 0);
+  EXPECT_EQ(r.crossings[1].iterations, 1);
+  EXPECT_EQ(r.crossings[2].guard, kRefBias + 6);
+  EXPECT_EQ(r.crossings[2].snapshot, 3);
+  EXPECT_EQ(r.crossings[2].iterations, 2);
+  EXPECT_EQ(r.crossings[2].outcome, Outcome::kGuardExit);
+  // The run itself is unchanged by recording.
+  EvalResult plain = evaluate(trace, tb.binding(), state, {.max_iterations = 1000});
+  EXPECT_EQ(plain.state, r.state);
+  EXPECT_EQ(plain.guard, r.guard);
+  EXPECT_TRUE(plain.crossings.empty());
+}
+
 TEST(Evaluate, GuardExitRestoresSnapshotSlots) {
   testing::TestBinding tb;
   Trace trace = parsed(

@@ -3,6 +3,7 @@
 // operand) like LuaJIT's lj_opt_fold. Constant folding uses the reference
 // evaluator's semantics (lj::ir::semantics), so a folded constant is what the
 // instruction would have computed.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -297,16 +298,44 @@ Ref simplify_conv_int_num(FoldState& f) {
 
 // ---- ABC ---------------------------------------------------------------------
 
-// ABC len, k after ABC len, k2 with k <= k2 (unsigned): already proven.
-Ref abc_covered_k(FoldState& f) {
-  if (!f.options.has(Flag::kAbc)) return kNextFold;
+// ABC len, k after ABC len, k0 (unsigned): one check of the larger
+// constant proves both, so the later one goes and the earlier one is
+// widened to the larger constant (LuaJIT's abc_k). Widening makes the
+// trace exit at the earlier check where it would have exited at the later
+// one: an earlier exit to a consistent snapshot, not an equivalence.
+// A PHI'd length changes at the back edge: not across it.
+Ref abc_k(FoldState& f) {
+  if (!f.options.has(Flag::kAbc) || f.left_is_phi()) return kNextFold;
   uint32_t k = static_cast<uint32_t>(f.right_int());
   for (Ref r = f.trace.chain(Op::ABC); r > f.ins.op1; r = f.trace[r].prev) {
-    const Ins& abc = f.trace[r];
+    Ins& abc = f.trace[r];
     if (abc.op1 != f.ins.op1 || !ir::is_constant_ref(abc.op2) || f.trace[abc.op2].o != Op::KINT)
       continue;
-    if (k <= static_cast<uint32_t>(f.trace[abc.op2].int_value())) return kDropFold;
+    if (k > static_cast<uint32_t>(f.trace[abc.op2].int_value())) abc.op2 = f.ins.op2;
+    return kDropFold;
   }
+  return kNextFold;
+}
+
+// ABC len, (i+k)+(-k) after ABC len, i: the same index, already checked
+// (LuaJIT's abc_fwd: after LOOP, t[i-1] with i+1 PHI'd, which FOLD's
+// reassociation may not look through). Searched only below i and len, so
+// the earlier check saw the same values — or, for a PHI'd i, its value in
+// the previous iteration, which that iteration's copy of the check saw.
+Ref abc_fwd(FoldState& f) {
+  if (!f.options.has(Flag::kAbc) || f.left_is_phi()) return kNextFold;
+  if (!ir::is_constant_ref(f.right.op2) || f.trace[f.right.op2].o != Op::KINT ||
+      ir::is_constant_ref(f.right.op1))
+    return kNextFold;
+  const Ins& inner = f.trace[f.right.op1];
+  if (inner.o != Op::ADD || !ir::is_constant_ref(inner.op2) || f.trace[inner.op2].o != Op::KINT)
+    return kNextFold;
+  int64_t k_outer = f.trace[f.right.op2].int_value(), k_inner = f.trace[inner.op2].int_value();
+  if (k_outer != -k_inner) return kNextFold;
+  Ref index = inner.op1;
+  Ref limit = std::max<Ref>(index, f.ins.op1);
+  for (Ref r = f.trace.chain(Op::ABC); r > limit; r = f.trace[r].prev)
+    if (f.trace[r].op1 == f.ins.op1 && f.trace[r].op2 == index) return kDropFold;
   return kNextFold;
 }
 
@@ -435,7 +464,8 @@ inline constexpr uint16_t INT_NUM = ir::conv::mode(IrType::INT, IrType::NUM);
   _(kfold_kref_equal, EQ, KGC, KGC) \
   _(kfold_kref_equal, NE, KGC, KGC) \
   _(kfold_abc, ABC, KINT, KINT) \
-  _(abc_covered_k, ABC, any, KINT) \
+  _(abc_k, ABC, any, KINT) \
+  _(abc_fwd, ABC, any, ADD) \
   _(kfold_conv, CONV, KINT, any) \
   _(kfold_conv, CONV, KNUM, any) \
   _(kfold_conv, CONV, KINT64, any) \

@@ -103,6 +103,20 @@ Ref newest_call_barrier(const ir::Trace& t) {
   return std::max<Ref>(t.chain(Op::CALLS), t.chain(Op::CALLXS));
 }
 
+// An array or hash slot of a table this trace allocated with TNEW, which
+// no store may have written since (the store search reached below the
+// allocation): nil, as LuaJIT's fwd_ahload folds it. A load checked for
+// another type always fails. (TDUP would need the template's contents at
+// compile time, which the binding does not offer.)
+Ref load_from_fresh_table(FoldState& f, const Address& address, Ref store_limit) {
+  const ir::Trace& t = f.trace;
+  if (f.ins.o != Op::ALOAD && f.ins.o != Op::HLOAD) return kNextFold;
+  if (ir::is_constant_ref(address.object) || t[address.object].o != Op::TNEW) return kNextFold;
+  if (store_limit >= address.object) return kNextFold;
+  if (f.ins.t.base() == IrType::NIL) return f.b.kpri(IrType::NIL);
+  return f.ins.t.is_guard() ? kFailFold : kNextFold;
+}
+
 }  // namespace
 
 // Load: forward the value of the newest store that surely writes the same
@@ -128,6 +142,7 @@ Ref fwd_load(FoldState& f) {
     // A type-checked load of a value of another type always fails.
     return f.ins.t.is_guard() ? kFailFold : value;
   }
+  if (Ref fresh = load_from_fresh_table(f, address, limit); fresh != kNextFold) return fresh;
   for (Ref r = t.chain(f.ins.o); r > limit; r = t[r].prev) {
     const Ins& load = t[r];
     if (load.op1 == f.ins.op1 && load.op2 == f.ins.op2 &&

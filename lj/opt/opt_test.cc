@@ -147,5 +147,45 @@ TEST(Dce, KeepsWhatSnapshotsAndSideEffectsNeed) {
   EXPECT_EQ(trace->chain(ir::Op::SUB), 0);
 }
 
+// t = {x = t.x + 1} in a loop: the sunk table an exit in the 5th iteration
+// rebuilds is the one the previous iteration made (x = 4 more than at entry).
+TEST(Sink, ExitRebuildsTheLoopCarriedTableOfThePreviousIteration) {
+  testing::TestBinding tb;
+  auto recorded = ir::parse(
+      "....        SNAP   #0   [ ---- ---- ---- ]\n"
+      "0001 >  tab SLOAD  #1    T\n"
+      "0002 >  num SLOAD  #2    T\n"
+      "0003 >  num FLOAD  0001  test.x\n"
+      "0004    num ADD    0003  +1  \n"
+      "0005    num ADD    0002  +1  \n"
+      "....        SNAP   #1   [ ---- 0001 0002 ]\n"
+      "0006 >  num LT     0005  +5  \n"
+      "0007 >  tab TNEW   #0    #0  \n"
+      "0008    p64 FREF   0007  test.x\n"
+      "0009    num FSTORE 0008  0004\n"
+      "....        SNAP   #2   [ ---- 0007 0005 ]\n",
+      tb.binding());
+  ASSERT_TRUE(recorded.ok());
+  recorded->loops_to_self = true;
+  Options options;
+  for (const char* flag : {"fold", "cse", "dce", "fwd", "loop", "sink"}) options.apply(flag);
+  ir::Trace optimized = reemit(*recorded, options);
+  FoldEngine fold(options);
+  ir::Builder b(optimized, &fold, options.emit_options());
+  ASSERT_FALSE(optimize_loop(b).has_value());
+  EXPECT_EQ(sink_allocations(optimized), 2);
+  ir::MachineState state;
+  state.objects[0x7000].fields[tb.field("test.x")] = ir::Value::number(10);
+  state.slots[1] = ir::Value::object(ir::IrType::TAB, 0x7000);
+  state.slots[2] = ir::Value::number(0);
+  for (const ir::Trace* trace : {&*recorded, &optimized}) {
+    ir::EvalResult result = ir::evaluate(*trace, tb.binding(), state);
+    ASSERT_EQ(result.outcome, ir::Outcome::kGuardExit) << ir::describe(result);
+    EXPECT_EQ(result.iterations, 4);
+    const ir::Object& table = result.state.objects.at(result.state.slots.at(1).bits);
+    EXPECT_EQ(table.fields.at(tb.field("test.x")).as_num(), 14.0);
+  }
+}
+
 }  // namespace
 }  // namespace lj::opt

@@ -1,5 +1,6 @@
 #include "testing/ir/trace_gen.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -62,8 +63,8 @@ class TraceBuilder {
     nums_.push_back(b_.emit(Op::SLOAD, Type::guarded(IrType::NUM), 2, ir::sload::kTypeCheck));
     ints_.push_back(b_.emit(Op::SLOAD, Type(IrType::INT), 3, ir::sload::kConvert));
     // Loops count their iterations in slot 4 and leave after a few.
-    Ref counter = b_.emit(Op::SLOAD, Type(IrType::INT), 4, ir::sload::kConvert);
-    counter_ = b_.emit(Op::ADD, Type(IrType::INT), counter, b_.kint(1));
+    counter_slot_ = b_.emit(Op::SLOAD, Type(IrType::INT), 4, ir::sload::kConvert);
+    counter_ = b_.emit(Op::ADD, Type(IrType::INT), counter_slot_, b_.kint(1));
     if (recipe_.loops) {
       snapshot(Step{});
       b_.emit(Op::LT, Type::guarded(IrType::INT), counter_, b_.kint(2 + recipe_.trip % 30));
@@ -152,7 +153,7 @@ class TraceBuilder {
       case kArrayLoad: {
         snapshot(s);
         Ref ref = array_ref(s);
-        nums_.push_back(b_.emit(Op::ALOAD, Type::guarded(IrType::NUM), ref, 0));
+        load(Op::ALOAD, s, ref);
         break;
       }
       case kArrayStore:
@@ -162,7 +163,7 @@ class TraceBuilder {
       case kHashLoad: {
         snapshot(s);
         Ref ref = hash_ref(s);
-        nums_.push_back(b_.emit(Op::HLOAD, Type::guarded(IrType::NUM), ref, 0));
+        load(Op::HLOAD, s, ref);
         break;
       }
       case kHashStore:
@@ -196,6 +197,16 @@ class TraceBuilder {
     }
   }
 
+  // A slot of a table the trace allocated is nil until stored to, so the
+  // recorder would have checked for nil there (what FWD folds away).
+  void load(Op op, const Step& s, Ref ref) {
+    if (built_.trace[table(s)].o == Op::TNEW) {
+      b_.emit(op, Type::guarded(IrType::NIL), ref, 0);
+      return;
+    }
+    nums_.push_back(b_.emit(op, Type::guarded(IrType::NUM), ref, 0));
+  }
+
   ir::Value key(int k) { return binding_.string(std::string(1, static_cast<char>('a' + k))); }
   Ref table(const Step& s) { return tables_[s.op % tables_.size()]; }
 
@@ -207,6 +218,10 @@ class TraceBuilder {
     // Sometimes a bounds check first, with an index that may be too big.
     if (s.slots & 0x80) {
       index = b_.kint(s.constant % 6);
+      // In loops, also t[i] and t[i-1] with the loop counter i, checked.
+      if (recipe_.loops && (s.constant & 0x10))
+        index = s.constant & 0x20 ? counter_slot_
+                                  : b_.emit(Op::ADD, Type(IrType::INT), counter_slot_, b_.kint(-1));
       Ref size = b_.emit(Op::FLOAD, Type(IrType::INT), table(s), binding_.field("tab.asize"));
       snapshot(s);
       b_.emit(Op::ABC, Type::guarded(IrType::INT), size, index);
@@ -268,6 +283,8 @@ class TraceBuilder {
     entries.push_back(SnapEntry::make(2, 0, nums_[nums_.size() / 2]));
     entries.push_back(SnapEntry::make(3, 0, ints_[ints_.size() - 1]));
     entries.push_back(SnapEntry::make(4, 0, counter_));
+    if (recipe_.loops && recipe_.carry_table && built_.trace[tables_.back()].o == Op::TNEW)
+      entries.push_back(SnapEntry::make(5, 0, tables_.back()));
     // The loop snapshot resumes where snapshot #0 starts: the loop's pc.
     add_weak(entries, recipe_.loops ? 1 : 0);
   }
@@ -277,7 +294,8 @@ class TraceBuilder {
   BuiltTrace built_;
   Builder b_;
   std::vector<Ref> tables_;
-  Ref counter_ = 0;
+  Ref counter_slot_ = 0;  // the loop counter as the iteration starts
+  Ref counter_ = 0;       // … and as it ends
   std::vector<Ref> ints_, nums_, live_weak_;
   uint64_t pc_ = 1;
 };
@@ -312,8 +330,13 @@ class GraphMatcher {
   bool objects(uint64_t x, uint64_t y) {
     const ir::Object& p = a_.objects.at(x);
     const ir::Object& q = b_.objects.at(y);
+    // A hash key holding nil is absent (a NEWREF nothing stored to).
+    auto present = [](const ir::Object& o) {
+      return std::count_if(o.hash.begin(), o.hash.end(),
+                           [](const auto& kv) { return kv.second.type != IrType::NIL; });
+    };
     if (p.array.size() != q.array.size() || p.fields.size() != q.fields.size() ||
-        p.hash.size() != q.hash.size())
+        present(p) != present(q))
       return false;
     for (size_t i = 0; i < p.array.size(); ++i)
       if (!values(p.array[i], q.array[i])) return false;
@@ -322,6 +345,7 @@ class GraphMatcher {
       if (it == q.fields.end() || !values(v, it->second)) return false;
     }
     for (size_t i = 0; i < p.hash.size(); ++i) {
+      if (p.hash[i].second.type == IrType::NIL) continue;
       bool found = false;
       for (const auto& [key, v] : q.hash)
         if (same_value(key, p.hash[i].first)) found = values(p.hash[i].second, v);
@@ -351,7 +375,7 @@ rc::Gen<Recipe> arbitrary_recipe() {
       rc::gen::container<std::vector<Step>>(step), rc::gen::arbitrary<bool>(),
       rc::gen::arbitrary<std::array<uint8_t, 3>>(),
       rc::gen::arbitrary<std::array<uint8_t, 4>>(), rc::gen::arbitrary<bool>(),
-      rc::gen::arbitrary<uint8_t>());
+      rc::gen::arbitrary<uint8_t>(), rc::gen::arbitrary<bool>());
 }
 
 BuiltTrace build(const Recipe& recipe, TestBinding& binding) {
@@ -382,6 +406,20 @@ std::string compare_results(const ir::Trace& a_trace, const ir::EvalResult& a,
       return absl::StrFormat("slot %d differs", slot);
   }
   return "";
+}
+
+std::string compare_prefix(const ir::Trace& a_trace, const ir::EvalResult& a,
+                           const ir::Trace& b_trace, const ir::EvalResult& b,
+                           uint64_t first_new_object) {
+  std::string same_exit = compare_results(a_trace, a, b_trace, b, first_new_object);
+  if (same_exit.empty()) return "";
+  if (b.outcome != ir::Outcome::kGuardExit) return same_exit;
+  // An earlier exit: a crossing of the same snapshot in the same iteration.
+  for (const ir::EvalResult& crossing : a.crossings)
+    if (crossing.iterations == b.iterations &&
+        compare_results(a_trace, crossing, b_trace, b, first_new_object).empty())
+      return "";
+  return same_exit + ", and no snapshot the unoptimized run passed matches the exit";
 }
 
 }  // namespace lj::testing

@@ -35,6 +35,9 @@ struct Recipe {
   std::array<uint8_t, 4> array{};   // the table's array part
   bool same_tables = false;         // slots 0 and 5 hold the same table
   uint8_t trip = 0;                 // a loop's counter limit: 2 + trip % 30
+  // A looping trace leaves its newest allocation in slot 5, so the next
+  // iteration reads it back: a loop-carried allocation (a PHI after LOOP).
+  bool carry_table = false;
 };
 
 struct BuiltTrace {
@@ -51,5 +54,14 @@ BuiltTrace build(const Recipe& recipe, TestBinding& binding);
 std::string compare_results(const ir::Trace& a_trace, const ir::EvalResult& a,
                             const ir::Trace& b_trace, const ir::EvalResult& b,
                             uint64_t first_new_object = ir::MachineState{}.next_object_id);
+
+// The property for passes that may hoist or widen a guard (ABC): `b` (the
+// optimized run) is a consistent prefix of `a` (run with
+// record_crossings) — it takes the same exit with the same state, or it
+// exits at a snapshot `a` passed in the same iteration, to the very state
+// `a` would have restored there. Empty when that holds.
+std::string compare_prefix(const ir::Trace& a_trace, const ir::EvalResult& a,
+                           const ir::Trace& b_trace, const ir::EvalResult& b,
+                           uint64_t first_new_object = ir::MachineState{}.next_object_id);
 
 }  // namespace lj::testing
