@@ -17,6 +17,9 @@ TEST(AsmLayering, NoDependencyOnTheVmOrTheRecorder) {
   EXPECT_TRUE(labels.count("//lj/asm:mcode"));
   EXPECT_TRUE(labels.count("//lj/asm/x64:encoder"));
   EXPECT_TRUE(labels.count("//lj/asm/x64:trace_abi"));
+  EXPECT_TRUE(labels.count("//lj/asm:regalloc"));
+  EXPECT_TRUE(labels.count("//lj/asm/x64:assembler"));
+  EXPECT_TRUE(labels.count("//lj/asm/x64:disasm"));
   EXPECT_TRUE(labels.count("//lj/base:check"));
   for (const std::string& label : labels) {
     EXPECT_FALSE(label.starts_with("//lj/vm")) << label;

@@ -1,0 +1,823 @@
+#include "lj/asm/x64/assembler.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "lj/asm/x64/cpu.h"
+
+namespace lj::x64 {
+namespace {
+
+using ir::Ins;
+using ir::Op;
+using ir::Ref;
+using regalloc::AsmAbort;
+using regalloc::AsmError;
+using regalloc::Home;
+using regalloc::kNoReg;
+using regalloc::Reg;
+using regalloc::RegClass;
+using regalloc::RegSet;
+
+// Every GPR but rsp (the spill area), r14 (the context) and r15 (the base),
+// and all 16 XMMs.
+constexpr RegSet kAllocatable{0xffff0000u | 0x3fefu};
+// Loop-pinned values never take rcx: variable shifts need it.
+constexpr RegSet kPinnable{kAllocatable.bits & ~(1u << kRcx)};
+// Registers each class keeps unpinned in a loop, so the body can compute.
+constexpr int kUnpinnedReserve = 5;
+// NaN-boxed values whose top 17 bits are at or above this are not numbers.
+constexpr int32_t kFirstTag = 0x1fff2;
+
+Gp gpr(Reg r) { check(r < regalloc::kFirstFpr, "not a GPR"); return gp64(r); }
+Gp gpr32(Reg r) { return gpr(r).r32(); }
+Xmm fpr(Reg r) { check(r >= regalloc::kFirstFpr, "not an XMM"); return xmm(r - regalloc::kFirstFpr); }
+Mem spill_slot(uint16_t slot) { return Mem::at(rsp, 8 * slot); }
+Mem stack_slot(uint32_t slot) { return Mem::at(kBaseReg, static_cast<int32_t>(8 * slot)); }
+
+// The condition under which an integer comparison guard holds.
+Cond int_condition(Op op) {
+  switch (op) {
+    case Op::LT: return Cond::kL;
+    case Op::GE: return Cond::kGE;
+    case Op::LE: return Cond::kLE;
+    case Op::GT: return Cond::kG;
+    case Op::ULT: return Cond::kB;
+    case Op::UGE: return Cond::kAE;
+    case Op::ULE: return Cond::kBE;
+    case Op::UGT: return Cond::kA;
+    case Op::EQ: return Cond::kE;
+    default: return Cond::kNE;
+  }
+}
+
+// The same comparison with its operands swapped (a < b is b > a).
+Op mirrored(Op op) { return op == Op::EQ || op == Op::NE ? op : ir::op_offset(op, (static_cast<int>(op) ^ 3) - static_cast<int>(op)); }
+
+class Assembler {
+ public:
+  Assembler(const ir::Trace& trace, CodeBuffer& buffer, const AssembleOptions& options)
+      : trace_(trace), buffer_(buffer), e_(buffer), options_(options),
+        ra_(trace.nk(), trace.nins(), kAllocatable, kSpillSlots),
+        memory_pinned_(trace.nins() - trace.nk(), false) {}
+
+  AssembledTrace run() {
+    if (trace_.snaps.empty()) throw AsmAbort(AsmError::kNyiInstruction, 0);
+    out_.stubs = emit_exit_stubs(buffer_, options_.trace_number,
+                                 static_cast<uint32_t>(trace_.snaps.size()), options_.exit_handler);
+    emit_constant_pool();
+    out_.code_end = buffer_.position();
+    emit_trace_end();
+    for (Ref r = trace_.nins() - 1; r >= ir::kRefFirst; --r) assemble_instruction(r);
+    materialize_constants();
+    for (Reg r = 0; r < regalloc::kRegCount; ++r)
+      check(!ra_.assigned().has(r), "a value is live at the trace entry");
+    out_.entry = buffer_.position();
+    out_.nk = trace_.nk();
+    out_.homes.reserve(trace_.nins() - trace_.nk());
+    for (Ref r = trace_.nk(); r < trace_.nins(); ++r) out_.homes.push_back(ra_.home(r));
+    out_.spill_slots = ra_.spill_slots_used();
+    return std::move(out_);
+  }
+
+ private:
+  // ---- Constants -----------------------------------------------------------
+
+  // Sign and absolute-value masks (16-byte aligned for xorpd/andpd) and every
+  // KNUM, placed above the code so the code reads them rip-relative.
+  void emit_constant_pool() {
+    std::vector<uint64_t> words = {0x8000000000000000ull, 0, 0x7fffffffffffffffull, 0,
+                                   std::bit_cast<uint64_t>(4503599627370496.0),  // 2^52
+                                   std::bit_cast<uint64_t>(1.0)};
+    std::vector<Ref> knums;
+    for (Ref k = trace_.nk(); k < ir::kRefBias; ++k)
+      if (trace_[k].o == Op::KNUM) knums.push_back(k), words.push_back(trace_.payload64(k));
+    if (words.size() % 2) words.push_back(0);
+    while (buffer_.position() % 16) {
+      const uint8_t pad = 0xcc;
+      buffer_.place(&pad, 1);
+    }
+    buffer_.place(reinterpret_cast<const uint8_t*>(words.data()), words.size() * 8);
+    const uint64_t base = buffer_.position();
+    sign_mask_ = base;
+    abs_mask_ = base + 16;
+    two_pow_52_ = base + 32;
+    one_ = base + 40;
+    for (size_t i = 0; i < knums.size(); ++i) knum_address_[knums[i] - trace_.nk()] = base + 48 + 8 * i;
+  }
+
+  uint64_t knum_address(Ref k) const { return knum_address_[k - trace_.nk()]; }
+
+  static RegClass class_of(const Ins& ins) {
+    return ins.t.is_fp() ? RegClass::kFpr : RegClass::kGpr;
+  }
+  RegClass class_of(Ref r) const { return class_of(trace_[r]); }
+  bool is_const(Ref r) const { return ir::is_constant_ref(r); }
+  bool is_kint(Ref r) const { return is_const(r) && trace_[r].o == Op::KINT; }
+  bool is_knum(Ref r) const { return is_const(r) && trace_[r].o == Op::KNUM; }
+
+  // Loads constant `k` into `reg` (rematerialization).
+  void load_constant(Reg reg, Ref k) {
+    const Ins& ins = trace_[k];
+    if (regalloc::class_of(reg) == RegClass::kFpr) {
+      check(ins.o == Op::KNUM, "only numbers live in XMMs");
+      if (trace_.payload64(k) == 0) e_.xorpd(fpr(reg), fpr(reg));
+      else e_.movsd(fpr(reg), Mem::rip(knum_address(k)));
+    } else if (ins.o == Op::KINT) {
+      e_.mov(gpr32(reg), ins.int_value());
+    } else if (ins.o == Op::KPRI) {
+      e_.mov(gpr32(reg), 0);
+    } else {
+      e_.mov_imm64(gpr(reg), trace_.payload64(k));
+    }
+  }
+
+  // ---- Moves between registers and spill slots -----------------------------
+
+  void move(Reg dst, Reg src) {
+    if (regalloc::class_of(dst) == RegClass::kFpr) e_.movaps(fpr(dst), fpr(src));
+    else e_.mov(gpr(dst), gpr(src));
+  }
+  // Exchanges two registers of one class without a scratch (emitted
+  // backwards: the three xors run in the order a^=b, b^=a, a^=b).
+  void swap_registers(Reg a, Reg b) {
+    for (int i = 0; i < 3; ++i) {
+      const Reg dst = i == 1 ? b : a, src = i == 1 ? a : b;
+      if (regalloc::class_of(a) == RegClass::kFpr) e_.xorpd(fpr(dst), fpr(src));
+      else e_.xor_(gpr(dst), gpr(src));
+    }
+  }
+  void store_spill(Reg reg, uint16_t slot) {
+    if (regalloc::class_of(reg) == RegClass::kFpr) e_.movsd(spill_slot(slot), fpr(reg));
+    else e_.mov(spill_slot(slot), gpr(reg));
+  }
+  void reload(Reg reg, uint16_t slot) {
+    if (regalloc::class_of(reg) == RegClass::kFpr) e_.movsd(fpr(reg), spill_slot(slot));
+    else e_.mov(gpr(reg), spill_slot(slot));
+  }
+
+  // ---- Register allocation -------------------------------------------------
+
+  bool holds(Reg reg, Ref ref) { return reg != kNoReg && ra_.holder(reg) == ref && !ra_.free().has(reg); }
+  bool is_memory_pinned(Ref r) { return in_loop_body_ && !is_const(r) && memory_pinned_[r - trace_.nk()]; }
+
+  // Frees `reg`; the code after this point (already emitted) gets the value
+  // back by a rematerialization or a reload.
+  void evict(Reg reg) {
+    const Ref ref = ra_.holder(reg);
+    if (is_const(ref)) load_constant(reg, ref);
+    else reload(reg, ra_.spill(ref));
+    ra_.release(reg, false);
+  }
+
+  // A register of class `c` for this instruction, freed by eviction if need be.
+  Reg pick(RegClass c, RegSet exclude = {}) {
+    const RegSet candidates = (RegSet::of_class(c) & kAllocatable) - busy_ - exclude;
+    if (auto r = ra_.pick_free(candidates)) return claim(*r);
+    auto victim = ra_.pick_victim(candidates);
+    // Nothing evictable: only at the back edge, with every register a PHI's.
+    if (!victim) throw AsmAbort(current_ ? AsmError::kNyiInstruction : AsmError::kPhiTooComplex, current_);
+    evict(*victim);
+    return claim(*victim);
+  }
+  Reg claim(Reg r) { busy_.add(r); return r; }
+
+  // `ref` in a register at this use (from here back to its definition).
+  Reg use(Ref ref, RegSet exclude = {}) {
+    const Home& h = ra_.home(ref);
+    if (holds(h.reg, ref)) return claim(h.reg);
+    const Reg r = pick(class_of(ref), exclude);
+    ra_.assign(r, ref);
+    if (is_memory_pinned(ref)) transient_.push_back(r);
+    return r;
+  }
+
+  // The register instruction `r` computes into: its own, or a scratch one
+  // when nothing reads it in a register. A spilled value is stored after.
+  Reg define(Ref r, RegSet exclude = {}) {
+    const Home h = ra_.home(r);
+    Reg reg;
+    if (holds(h.reg, r)) {
+      reg = claim(h.reg);
+      ra_.release(reg, true);
+    } else {
+      reg = pick(class_of(r), exclude);
+    }
+    if (h.has_spill()) store_spill(reg, h.spill);
+    return reg;
+  }
+
+  // Gets `left` into `dest` before the instruction runs: a move, a constant,
+  // a reload, or (a value with no register) by living in `dest` from its
+  // definition on (coalescing, no code).
+  void left_into(Reg dest, Ref left) {
+    const Home& h = ra_.home(left);
+    if (holds(h.reg, left)) {
+      if (h.reg != dest) move(dest, h.reg);
+    } else if (is_const(left)) {
+      load_constant(dest, left);
+    } else if (is_memory_pinned(left)) {
+      reload(dest, h.spill);
+    } else {
+      ra_.assign(dest, left);
+    }
+  }
+
+  // Every value the snapshot names stays recoverable at its exit: in a
+  // register if one is free, else in a spill slot.
+  void keep_snapshot_alive(int snap) {
+    const ir::Snapshot& s = trace_.snaps[static_cast<size_t>(snap)];
+    const ir::SnapEntry* entries = trace_.snapshot_entries(static_cast<size_t>(snap));
+    for (uint32_t i = 0; i < s.nent; ++i) {
+      const Ref ref = entries[i].ref();
+      if (entries[i].has(ir::SnapEntry::kNoRestore) || is_const(ref)) continue;
+      const Home& h = ra_.home(ref);
+      if (holds(h.reg, ref) || h.has_spill()) continue;
+      const RegSet candidates = (RegSet::of_class(class_of(ref)) & kAllocatable) - busy_;
+      if (auto r = ra_.pick_free(candidates)) ra_.assign(*r, ref);
+      else ra_.spill(ref);
+    }
+  }
+
+  // After an instruction: memory-pinned loop invariants it used are loaded
+  // into their registers just before it, and the registers freed again.
+  void finish_instruction() {
+    for (Reg r : transient_) {
+      const Ref ref = ra_.holder(r);
+      reload(r, ra_.home(ref).spill);
+      ra_.release(r, false);
+    }
+    transient_.clear();
+    busy_ = {};
+  }
+
+  // ---- Exits ---------------------------------------------------------------
+
+  // Trace::snapshot_for, in O(1) amortized: the walk only moves backwards.
+  int covering_snapshot(Ref r) {
+    while (snap_cursor_ >= 0 && trace_.snaps[static_cast<size_t>(snap_cursor_)].ref > r) --snap_cursor_;
+    return snap_cursor_;
+  }
+
+  void guard(Cond exit_when, Ref r) {
+    const int snap = covering_snapshot(r);
+    check(snap >= 0, "guard without a snapshot");
+    const uint64_t end = e_.jcc_rel32(exit_when, out_.stubs.address(static_cast<uint32_t>(snap)));
+    out_.exit_branches.emplace_back(end, static_cast<uint32_t>(snap));
+  }
+
+  // ---- The trace's end: loop back edge with PHI moves, or the last exit ----
+
+  void emit_trace_end() {
+    for (Ref r = ir::kRefFirst; r < trace_.nins(); ++r)
+      if (trace_[r].o == Op::LOOP) loop_ = r;
+    if (!loop_) {
+      if (trace_.loops_to_self) throw AsmAbort(AsmError::kNyiInstruction, 0);
+      const int last = static_cast<int>(trace_.snaps.size()) - 1;
+      keep_snapshot_alive(last);
+      const uint64_t end = e_.jmp_rel32(out_.stubs.address(static_cast<uint32_t>(last)));
+      out_.exit_branches.emplace_back(end, static_cast<uint32_t>(last));
+      finish_instruction();
+      return;
+    }
+    pin_loop_values();
+    in_loop_body_ = true;
+    back_edge_ = e_.jmp_unbound();
+    emit_phi_moves();
+    finish_instruction();
+  }
+
+  // PHI left operands get a register for the whole trace; invariants the
+  // body reads get one while enough stay free, else a spill slot they are
+  // reloaded from at each use, so the state at the loop label is the same
+  // on entry and at the back edge.
+  void pin_loop_values() {
+    // Every PHI's right operand may need a register of its class at the
+    // back edge (a store source or a move source): keep that many free.
+    int reserve[2] = {kUnpinnedReserve, kUnpinnedReserve};
+    int needed[2] = {1, 1};
+    for (Ref r = loop_ + 1; r < trace_.nins(); ++r)
+      if (trace_[r].o == Op::PHI && !is_const(trace_[r].op2))
+        ++needed[static_cast<int>(class_of(trace_[r].op1))];
+    for (int c = 0; c < 2; ++c) reserve[c] = std::max(reserve[c], needed[c]);
+    auto keeps_reserve = [&](RegClass c) {
+      const RegSet free = ra_.free() & RegSet::of_class(c) & kPinnable;
+      return std::popcount(free.bits) > reserve[static_cast<int>(c)];
+    };
+    for (Ref r = loop_ + 1; r < trace_.nins(); ++r) {
+      if (trace_[r].o != Op::PHI) continue;
+      const Ref a = trace_[r].op1;
+      phis_.emplace_back(a, trace_[r].op2);
+      phi_left_[a - trace_.nk()] = true;
+      // Past the reserve a PHI lives in its spill slot: body uses reload
+      // it, the back edge stores the next value there.
+      if (keeps_reserve(class_of(a))) {
+        const Reg reg = (ra_.free() & RegSet::of_class(class_of(a)) & kPinnable).first();
+        ra_.assign(reg, a);
+        ra_.pin(reg);
+      } else {
+        ra_.spill(a);
+        memory_pinned_[a - trace_.nk()] = true;
+      }
+    }
+    for (Ref inv : loop_invariants()) {
+      if (keeps_reserve(class_of(inv))) {
+        const Reg reg = (ra_.free() & RegSet::of_class(class_of(inv)) & kPinnable).first();
+        ra_.assign(reg, inv);
+        ra_.pin(reg);
+      } else {
+        ra_.spill(inv);
+        memory_pinned_[inv - trace_.nk()] = true;
+      }
+    }
+  }
+
+  // Values defined before LOOP that the body or its snapshots read.
+  std::vector<Ref> loop_invariants() {
+    std::vector<bool> seen(trace_.nins() - trace_.nk(), false);
+    std::vector<Ref> result;
+    auto note = [&](Ref ref) {
+      if (is_const(ref) || ref >= loop_ || seen[ref - trace_.nk()]) return;
+      if (phi_left_[ref - trace_.nk()]) return;  // pinned already
+      seen[ref - trace_.nk()] = true;
+      result.push_back(ref);
+    };
+    for (Ref r = loop_ + 1; r < trace_.nins(); ++r) {
+      const Ins& ins = trace_[r];
+      if (ins.o == Op::PHI) { note(ins.op2); continue; }
+      if (ins.op_info().op1 == ir::OperandKind::ref) note(ins.op1);
+      if (ins.op_info().op2 == ir::OperandKind::ref) note(ins.op2);
+    }
+    for (size_t n = 0; n < trace_.snaps.size(); ++n) {
+      if (trace_.snaps[n].ref <= loop_) continue;
+      const ir::SnapEntry* entries = trace_.snapshot_entries(n);
+      for (uint32_t i = 0; i < trace_.snaps[n].nent; ++i) note(entries[i].ref());
+    }
+    return result;
+  }
+
+  // At the back edge every PHI's register takes its right operand's value,
+  // all at once: register moves ordered so none overwrites a pending
+  // source, cycles broken through a free scratch register; constants and
+  // memory-pinned values are loaded last.
+  void emit_phi_moves() {
+    struct Move { Reg dst, src; bool swap = false; };
+    std::vector<Move> moves;
+    std::vector<std::pair<Reg, Ref>> loads;
+    std::vector<std::pair<uint16_t, Reg>> stores;  // memory PHIs: slot <- register
+    for (auto [a, b] : phis_)
+      if (!is_memory_pinned(a)) busy_.add(ra_.home(a).reg);
+    for (auto [a, b] : phis_) {
+      if (is_memory_pinned(a)) {
+        stores.emplace_back(ra_.home(a).spill, use(b));
+        continue;
+      }
+      const Reg dst = ra_.home(a).reg;
+      if (is_const(b)) loads.emplace_back(dst, b);
+      else if (Reg src = use(b); src != dst) moves.push_back({dst, src});
+    }
+    std::vector<Move> order;  // execution order
+    while (!moves.empty()) {
+      auto is_source = [&](Reg r) {
+        for (const Move& m : moves) if (m.src == r) return true;
+        return false;
+      };
+      bool progressed = false;
+      for (size_t i = 0; i < moves.size(); ++i) {
+        if (is_source(moves[i].dst)) continue;
+        order.push_back(moves[i]);
+        moves.erase(moves.begin() + static_cast<long>(i));
+        progressed = true;
+        break;
+      }
+      if (progressed) continue;
+      // A cycle: park the first destination's current value in a scratch.
+      // A scratch is free again once no pending move reads it.
+      const Reg blocked = moves[0].dst;
+      RegSet pending_sources;
+      for (const Move& m : moves) pending_sources.add(m.src);
+      auto scratch = ra_.pick_free((RegSet::of_class(regalloc::class_of(blocked)) & kAllocatable) -
+                                   busy_ - pending_sources);
+      if (!scratch) {
+        // No scratch left: swap the first move's registers in place (three
+        // xors); its destination is then done, and its old value now sits
+        // in the source register.
+        const Move done = moves[0];
+        moves.erase(moves.begin());
+        order.push_back({done.dst, done.src, true});
+        for (Move& m : moves) if (m.src == done.dst) m.src = done.src;
+        continue;
+      }
+      order.push_back({*scratch, blocked});
+      for (Move& m : moves) if (m.src == blocked) m.src = *scratch;
+    }
+    // Execution order: (memory-pinned sources reloaded by finish_instruction),
+    // stores to memory PHIs, register moves, constant loads, jmp.
+    for (auto it = loads.rbegin(); it != loads.rend(); ++it) load_constant(it->first, it->second);
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+      if (it->swap) swap_registers(it->dst, it->src);
+      else move(it->dst, it->src);
+    }
+    for (auto [slot, reg] : stores) store_spill(reg, slot);
+  }
+
+  // Crossing LOOP backwards: the body expects at its label what the back
+  // edge provides. Constants are rematerialized at the label; everything
+  // else still in a register must be pinned.
+  void cross_loop() {
+    for (Reg r = 0; r < regalloc::kRegCount; ++r) {
+      if (!ra_.assigned().has(r)) continue;
+      const Ref ref = ra_.holder(r);
+      if (is_const(ref)) {
+        load_constant(r, ref);
+        ra_.release(r, false);
+      } else {
+        check(ra_.pinned().has(r), "an unpinned value is live across the loop label");
+      }
+    }
+    in_loop_body_ = false;
+    out_.loop = buffer_.position();
+    buffer_.patch_rel32(back_edge_, out_.loop);
+  }
+
+  // At the entry: constants still in registers are loaded there.
+  void materialize_constants() {
+    for (Reg r = 0; r < regalloc::kRegCount; ++r) {
+      if (!ra_.assigned().has(r) || !is_const(ra_.holder(r))) continue;
+      load_constant(r, ra_.holder(r));
+      ra_.release(r, false);
+    }
+  }
+
+  // ---- Lowering ------------------------------------------------------------
+
+  void assemble_instruction(Ref r) {
+    const Ins& ins = trace_[r];
+    current_ = static_cast<int>(r - ir::kRefBias);
+    if (ins.o == Op::LOOP) return cross_loop();
+    if (ins.o == Op::NOP || ins.o == Op::PHI || ins.o == Op::BASE) return;
+    const Home& h = ra_.home(r);
+    if (!ins.t.is_guard() && !holds(h.reg, r) && !h.has_spill()) return;  // dead
+    if (ins.t.is_guard()) keep_snapshot_alive(covering_snapshot(r));
+    lower(r, ins);
+    finish_instruction();
+  }
+
+  [[noreturn]] void not_yet() { throw AsmAbort(AsmError::kNyiInstruction, current_); }
+
+  void lower(Ref r, const Ins& ins) {
+    const bool is_int = ins.t.is_int();
+    const bool is_num = ins.t.is_num();
+    switch (ins.o) {
+      case Op::SLOAD: return lower_sload(r, ins);
+      case Op::ADD: case Op::SUB: case Op::MUL: case Op::DIV:
+        if (is_num) return lower_num_arith(r, ins.op1, ins.op2, ins.o);
+        if (is_int && ins.o != Op::DIV) return lower_int_arith(r, ins, false);
+        break;
+      case Op::BAND: case Op::BOR: case Op::BXOR:
+        if (is_int) return lower_int_arith(r, ins, false);
+        break;
+      case Op::ADDOV: case Op::SUBOV: case Op::MULOV:
+        if (is_int) return lower_int_arith(r, ins, true);
+        break;
+      case Op::MIN: case Op::MAX:
+        // MIN(a, b) is a > b ? b : a, which minsd computes with b first.
+        if (is_num) return lower_num_arith(r, ins.op2, ins.op1, ins.o);
+        break;
+      case Op::NEG: case Op::ABS: case Op::BNOT: return lower_unary(r, ins);
+      case Op::BSHL: case Op::BSHR: case Op::BSAR:
+        if (is_int) return lower_shift(r, ins);
+        break;
+      case Op::FPMATH: return lower_fpmath(r, ins);
+      case Op::CONV: return lower_conv(r, ins);
+      default:
+        if (ir::is_comparison(ins.o)) return ins.t.is_num() ? lower_num_compare(r, ins) : lower_int_compare(r, ins);
+        break;
+    }
+    not_yet();
+  }
+
+  // NaN-boxed type check of a stack slot: exits unless it holds a number.
+  void check_number(Ref r, const Mem& slot, Reg scratch) {
+    guard(Cond::kAE, r);
+    e_.cmp(gpr32(scratch), kFirstTag);
+    e_.shr(gpr(scratch), 47);
+    e_.mov(gpr(scratch), slot);
+  }
+
+  void lower_sload(Ref r, const Ins& ins) {
+    constexpr uint16_t kSupported = ir::sload::kTypeCheck | ir::sload::kConvert | ir::sload::kReadOnly;
+    if (ins.op2 & ~kSupported) not_yet();
+    const bool type_check = ins.op2 & ir::sload::kTypeCheck;
+    const Mem slot = stack_slot(ins.op1);
+    if (ins.t.is_num()) {
+      const Reg dest = define(r);
+      const Reg scratch = type_check ? pick(RegClass::kGpr) : kNoReg;
+      e_.movsd(fpr(dest), slot);
+      if (type_check) check_number(r, slot, scratch);
+      return;
+    }
+    if (!ins.t.is_int()) not_yet();
+    // An integer slot holds a double; T without C also demands it be integral.
+    const bool exact = type_check && !(ins.op2 & ir::sload::kConvert);
+    const Reg dest = define(r);
+    const Reg scratch = type_check ? pick(RegClass::kGpr) : kNoReg;
+    const Reg back = exact ? pick(RegClass::kFpr) : kNoReg;
+    if (exact) {
+      guard(Cond::kP, r);
+      guard(Cond::kNE, r);
+      e_.ucomisd(fpr(back), slot);
+      e_.cvtsi2sd(fpr(back), gpr32(dest));
+    }
+    e_.cvttsd2si(gpr32(dest), slot);
+    if (type_check) check_number(r, slot, scratch);
+  }
+
+  void lower_int_arith(Ref r, const Ins& ins, bool overflow_guard) {
+    const Reg dest = define(r);
+    const bool immediate = is_kint(ins.op2);
+    const Reg right = immediate ? kNoReg : use(ins.op2);
+    if (overflow_guard) guard(Cond::kO, r);
+    const bool mul = ins.o == Op::MUL || ins.o == Op::MULOV;
+    AluOp alu = AluOp::add;
+    switch (ins.o) {
+      case Op::SUB: case Op::SUBOV: alu = AluOp::sub; break;
+      case Op::BAND: alu = AluOp::and_; break;
+      case Op::BOR: alu = AluOp::or_; break;
+      case Op::BXOR: alu = AluOp::xor_; break;
+      default: break;
+    }
+    const Gp d = gpr32(dest);
+    if (immediate && mul) e_.imul(d, d, trace_[ins.op2].int_value());
+    else if (immediate) e_.alu(alu, d, trace_[ins.op2].int_value());
+    else if (mul) e_.imul(d, gpr32(right));
+    else e_.alu(alu, d, gpr32(right));
+    left_into(dest, ins.op1);
+  }
+
+  void lower_unary(Ref r, const Ins& ins) {
+    const Reg dest = define(r);
+    if (ins.t.is_num() && ins.o != Op::BNOT) {
+      if (ins.o == Op::NEG) e_.xorpd(fpr(dest), Mem::rip(sign_mask_));
+      else e_.andpd(fpr(dest), Mem::rip(abs_mask_));
+    } else if (ins.t.is_int() && ins.o != Op::ABS) {
+      if (ins.o == Op::NEG) e_.neg(gpr32(dest));
+      else e_.not_(gpr32(dest));
+    } else {
+      not_yet();
+    }
+    left_into(dest, ins.op1);
+  }
+
+  // Variable shifts count in cl: the count moves to rcx, whose occupant (if
+  // any other value) is evicted; a result homed in rcx is computed elsewhere.
+  void lower_shift(Ref r, const Ins& ins) {
+    const ShiftOp op = ins.o == Op::BSHL ? ShiftOp::shl : ins.o == Op::BSHR ? ShiftOp::shr : ShiftOp::sar;
+    const RegSet rcx_set{1u << kRcx};
+    if (is_kint(ins.op2)) {
+      const Reg dest = define(r);
+      e_.shift(op, gpr32(dest), static_cast<uint8_t>(trace_[ins.op2].int_value() & 31));
+      return left_into(dest, ins.op1);
+    }
+    const Reg home = define(r, rcx_set);
+    const Ref count = ins.op2;
+    const bool count_in_rcx = holds(kRcx, count);
+    if (!count_in_rcx && ra_.assigned().has(kRcx) && home != kRcx) evict(kRcx);
+    busy_.add(kRcx);
+    Reg dest = home;
+    if (home == kRcx) {
+      dest = pick(RegClass::kGpr, rcx_set);
+      e_.mov(gpr32(kRcx), gpr32(dest));
+    }
+    const Home& h = ra_.home(count);
+    const bool count_elsewhere = !count_in_rcx && holds(h.reg, count);
+    if (count_elsewhere) busy_.add(h.reg);
+    e_.shift_cl(op, gpr32(dest));
+    if (count_elsewhere) e_.mov(gpr32(kRcx), gpr32(h.reg));
+    else if (is_memory_pinned(count)) reload(kRcx, h.spill);
+    else if (!count_in_rcx) ra_.assign(kRcx, count);
+    left_into(dest, ins.op1);
+  }
+
+  void lower_num_arith(Ref r, Ref left, Ref right, Op op) {
+    const Reg dest = define(r);
+    const bool fused = is_knum(right);
+    const Reg rr = fused ? kNoReg : use(right);
+    SseOp sse = SseOp::addsd;
+    switch (op) {
+      case Op::SUB: sse = SseOp::subsd; break;
+      case Op::MUL: sse = SseOp::mulsd; break;
+      case Op::DIV: sse = SseOp::divsd; break;
+      case Op::MIN: sse = SseOp::minsd; break;
+      case Op::MAX: sse = SseOp::maxsd; break;
+      default: break;
+    }
+    if (fused) e_.sse(sse, fpr(dest), Mem::rip(knum_address(right)));
+    else e_.sse(sse, fpr(dest), fpr(rr));
+    left_into(dest, left);
+  }
+
+  void lower_fpmath(Ref r, const Ins& ins) {
+    const auto f = static_cast<ir::FpMath>(ins.op2);
+    const bool rounding = f == ir::FpMath::FLOOR || f == ir::FpMath::CEIL || f == ir::FpMath::TRUNC;
+    if (f != ir::FpMath::SQRT && !rounding) not_yet();
+    const Reg dest = define(r);
+    if (f == ir::FpMath::SQRT) {
+      e_.sqrtsd(fpr(dest), fpr(dest));
+    } else if (!options_.use_sse4_1) {
+      round_without_sse4_1(dest, f);
+    } else {
+      const RoundMode mode = f == ir::FpMath::FLOOR ? RoundMode::kFloor
+                           : f == ir::FpMath::CEIL  ? RoundMode::kCeil
+                                                    : RoundMode::kTrunc;
+      e_.roundsd(fpr(dest), fpr(dest), mode);
+    }
+    left_into(dest, ins.op1);
+  }
+
+  // floor/ceil/trunc of `dest` in place without roundsd: |x| >= 2^52, inf
+  // and NaN are already integral; else (|x| + 2^52) - 2^52 rounds |x| to
+  // nearest, one step corrects it, and x's sign is put back last (so
+  // ceil(-0.5) is -0). Execution order, emitted backwards:
+  //   movaps u, d; andpd u, abs; ucomisd u, 2^52; jp done; jae done
+  //   movaps t, d; andpd t, sign; movaps d, u; addsd u, 2^52; subsd u, 2^52
+  //   [floor/ceil: xorpd u, t; xorpd d, t]  compare; j skip; +-1.0  skip:
+  //   andpd u, abs; xorpd u, t; movaps d, u  done:
+  void round_without_sse4_1(Reg dest, ir::FpMath f) {
+    const Xmm d = fpr(dest), u = fpr(pick(RegClass::kFpr)), t = fpr(pick(RegClass::kFpr));
+    const uint64_t done = buffer_.position();
+    e_.movaps(d, u);
+    e_.xorpd(u, t);
+    e_.andpd(u, Mem::rip(abs_mask_));
+    const uint64_t skip = buffer_.position();
+    if (f == ir::FpMath::CEIL) {
+      e_.addsd(u, Mem::rip(one_));
+      e_.jcc(Cond::kBE, skip);  // x <= rint(x)
+      e_.ucomisd(d, u);
+    } else {
+      e_.subsd(u, Mem::rip(one_));
+      e_.jcc(Cond::kBE, skip);  // rint <= x (floor), rint|x| <= |x| (trunc)
+      e_.ucomisd(u, d);
+    }
+    if (f != ir::FpMath::TRUNC) {
+      e_.xorpd(d, t);
+      e_.xorpd(u, t);
+    }
+    e_.subsd(u, Mem::rip(two_pow_52_));
+    e_.addsd(u, Mem::rip(two_pow_52_));
+    e_.movaps(d, u);
+    e_.andpd(t, Mem::rip(sign_mask_));
+    e_.movaps(t, d);
+    e_.jcc(Cond::kAE, done);
+    e_.jcc(Cond::kP, done);
+    e_.ucomisd(u, Mem::rip(two_pow_52_));
+    e_.andpd(u, Mem::rip(abs_mask_));
+    e_.movaps(u, d);
+  }
+
+  void lower_conv(Ref r, const Ins& ins) {
+    const ir::IrType dst = ir::conv::dest(ins.op2), src = ir::conv::source(ins.op2);
+    if (dst == ir::IrType::NUM && src == ir::IrType::INT) {
+      const Reg dest = define(r);
+      const Reg from = use(ins.op1);
+      e_.cvtsi2sd(fpr(dest), gpr32(from));
+      return;
+    }
+    // int <- num, exact or exit: truncate, convert back, compare.
+    if (dst != ir::IrType::INT || src != ir::IrType::NUM || !ins.t.is_guard()) not_yet();
+    const Reg dest = define(r);
+    const Reg from = use(ins.op1);
+    const Reg back = pick(RegClass::kFpr);
+    guard(Cond::kP, r);
+    guard(Cond::kNE, r);
+    e_.ucomisd(fpr(back), fpr(from));
+    e_.cvtsi2sd(fpr(back), gpr32(dest));
+    e_.cvttsd2si(gpr32(dest), fpr(from));
+  }
+
+  void lower_int_compare(Ref r, const Ins& ins) {
+    if (!ins.t.is_int()) not_yet();
+    Ref left = ins.op1, right = ins.op2;
+    Op op = ins.o;
+    if (is_kint(left) && !is_kint(right)) std::swap(left, right), op = mirrored(op);
+    const Reg l = use(left);
+    const bool immediate = is_kint(right);
+    const Reg rr = immediate ? kNoReg : use(right);
+    guard(negate(int_condition(op)), r);
+    if (immediate) e_.cmp(gpr32(l), trace_[right].int_value());
+    else e_.cmp(gpr32(l), gpr32(rr));
+  }
+
+  // ucomisd sets CF for "below or unordered", ZF for "equal or unordered":
+  // each guard compares in the order whose exit condition is also taken on
+  // NaN when the guard must fail on NaN, and not taken when it must hold.
+  void lower_num_compare(Ref r, const Ins& ins) {
+    Op op = ins.o;
+    bool swap = op == Op::LT || op == Op::LE || op == Op::UGE || op == Op::UGT;
+    Cond exit_when = Cond::kNE;
+    switch (op) {
+      case Op::GT: case Op::LT: exit_when = Cond::kBE; break;
+      case Op::GE: case Op::LE: exit_when = Cond::kB; break;
+      case Op::ULT: case Op::UGT: exit_when = Cond::kAE; break;
+      case Op::ULE: case Op::UGE: exit_when = Cond::kA; break;
+      default: break;
+    }
+    const Ref x = swap ? ins.op2 : ins.op1, y = swap ? ins.op1 : ins.op2;
+    const Reg rx = use(x);
+    const bool fused = is_knum(y);
+    const Reg ry = fused ? kNoReg : use(y);
+    if (op == Op::EQ) {
+      guard(Cond::kP, r);
+      guard(Cond::kNE, r);
+    } else if (op == Op::NE) {
+      const uint64_t after = buffer_.position();
+      guard(Cond::kE, r);
+      e_.jcc(Cond::kP, after);
+    } else {
+      guard(exit_when, r);
+    }
+    if (fused) e_.ucomisd(fpr(rx), Mem::rip(knum_address(y)));
+    else e_.ucomisd(fpr(rx), fpr(ry));
+  }
+
+  const ir::Trace& trace_;
+  CodeBuffer& buffer_;
+  Encoder e_;
+  AssembleOptions options_;
+  regalloc::RegState ra_;
+  AssembledTrace out_;
+  std::vector<bool> memory_pinned_;  // by ref - nk
+  std::vector<bool> phi_left_ = std::vector<bool>(trace_.nins() - trace_.nk(), false);
+  std::vector<std::pair<Ref, Ref>> phis_;
+  std::vector<uint64_t> knum_address_ = std::vector<uint64_t>(ir::kRefBias - trace_.nk(), 0);
+  uint64_t sign_mask_ = 0, abs_mask_ = 0, two_pow_52_ = 0, one_ = 0;
+  Ref loop_ = 0;
+  int snap_cursor_ = static_cast<int>(trace_.snaps.size()) - 1;
+  uint64_t back_edge_ = 0;
+  bool in_loop_body_ = false;
+  RegSet busy_;                 // registers the current instruction uses
+  std::vector<Reg> transient_;  // memory-pinned invariants loaded for it
+  int current_ = 0;             // IR instruction number, for NYI messages
+};
+
+}  // namespace
+
+AssembledTrace assemble(const ir::Trace& trace, mcode::McodeSpace& space,
+                        const AssembleOptions& options) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    mcode::Window window;
+    if (space.reserve(&window) != mcode::Status::kOk) throw AsmAbort(AsmError::kMcodeAllocation);
+    CodeBuffer buffer(window.write_lo, window.exec_lo, window.size(), Direction::kBackward);
+    AssembledTrace code;
+    try {
+      code = Assembler(trace, buffer, options).run();
+    } catch (...) {
+      space.abort();
+      throw;
+    }
+    if (!buffer.overflowed()) {
+      space.commit(buffer.code_begin());
+      return code;
+    }
+    // A full area cannot hold it: too long; else retry once in a fresh area.
+    const size_t needed = window.size() == space.area_bytes() ? window.size() + 1 : window.size();
+    const mcode::Status status = space.limit_reached(needed);
+    if (status == mcode::Status::kTooLong) throw AsmAbort(AsmError::kMcodeTooLong);
+    if (status != mcode::Status::kHitLimitRetrying) throw AsmAbort(AsmError::kMcodeAllocation);
+  }
+  throw AsmAbort(AsmError::kMcodeTooLong);
+}
+
+std::vector<std::pair<int32_t, ir::Value>> recover_snapshot(const ir::Trace& trace,
+                                                            const AssembledTrace& code,
+                                                            uint32_t exit,
+                                                            const ExitState& state) {
+  check(exit < trace.snaps.size(), "exit number beyond the trace's snapshots");
+  const ir::Snapshot& snap = trace.snaps[exit];
+  const ir::SnapEntry* entries = trace.snapshot_entries(exit);
+  std::vector<std::pair<int32_t, ir::Value>> values;
+  for (uint32_t i = 0; i < snap.nent; ++i) {
+    if (entries[i].has(ir::SnapEntry::kNoRestore)) continue;
+    const Ref ref = entries[i].ref();
+    const Ins& ins = trace[ref];
+    uint64_t bits = 0;
+    if (ir::is_constant_ref(ref)) {
+      bits = ins.o == Op::KINT ? static_cast<uint64_t>(static_cast<int64_t>(ins.int_value()))
+           : ir::has_64bit_payload(ins.o) ? trace.payload64(ref) : 0;
+    } else {
+      const Home& h = code.home(ref);
+      check(h.has_spill() || h.has_reg(), "snapshot value without a home");
+      if (h.has_spill()) bits = state.spill_slot(h.spill);
+      else if (h.reg < regalloc::kFirstFpr) bits = state.gpr[h.reg];
+      else bits = state.fpr_bits(h.reg - regalloc::kFirstFpr);
+    }
+    ir::Value v{ins.t.base(), bits};
+    if (ins.t.is_int()) v = ir::Value::integer(static_cast<int32_t>(bits));
+    else if (ins.t.is_pri()) v.bits = 0;
+    values.emplace_back(static_cast<int32_t>(entries[i].slot()), v);
+  }
+  return values;
+}
+
+}  // namespace lj::x64

@@ -1,0 +1,237 @@
+#include "testing/asm/asm_trace_gen.h"
+
+#include <cmath>
+#include <limits>
+
+#include "lj/ir/builder.h"
+#include "lj/opt/opt.h"
+
+namespace lj::testing {
+
+using ir::IrType;
+using ir::Op;
+using ir::Ref;
+using ir::SnapEntry;
+using ir::Type;
+
+namespace {
+
+constexpr int32_t kInts[] = {0, 1, -1, 2, 3, 7, 31, 32, 33, 255, -256, 1 << 20,
+                             std::numeric_limits<int32_t>::max(),
+                             std::numeric_limits<int32_t>::min(), 1000, -7};
+const double kNums[] = {0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 3.25, -2.5, 1e300, 1e-300,
+                        INFINITY, -INFINITY, NAN, 0.125, 100.0, -0.75, 2147483648.0, -3.0};
+constexpr Op kIntOps[] = {Op::ADD, Op::SUB, Op::MUL, Op::BAND, Op::BOR, Op::BXOR,
+                          Op::BSHL, Op::BSHR, Op::BSAR, Op::BNOT, Op::NEG};
+constexpr Op kNumOps[] = {Op::ADD, Op::SUB, Op::MUL, Op::DIV, Op::MIN, Op::MAX, Op::NEG, Op::ABS};
+constexpr Op kCompares[] = {Op::LT, Op::GE, Op::LE, Op::GT, Op::ULT,
+                            Op::UGE, Op::ULE, Op::UGT, Op::EQ, Op::NE};
+constexpr Op kOverflowOps[] = {Op::ADDOV, Op::SUBOV, Op::MULOV};
+constexpr ir::FpMath kFpMath[] = {ir::FpMath::FLOOR, ir::FpMath::CEIL, ir::FpMath::TRUNC,
+                                  ir::FpMath::SQRT};
+
+enum Kind : uint8_t {
+  kIntArith, kNumArith, kFpMathStep, kIntToNum, kNumToInt, kOverflow, kCompare,
+  kSnapshot, kKindCount
+};
+
+template <typename T, size_t N>
+const T& pick(const T (&table)[N], size_t i) { return table[i % N]; }
+
+// Slot inputs: mostly numbers, sometimes a non-number (type guard exits) or
+// a non-integral number in an integer slot (conversion guard exits).
+ir::Value input(uint8_t choice, bool integer_slot) {
+  if (choice % 23 == 22) return ir::Value::boolean(true);
+  if (choice % 23 == 21) return ir::Value::nil();
+  if (integer_slot && choice % 23 != 20) return ir::Value::number(pick(kInts, choice));
+  return ir::Value::number(pick(kNums, choice));
+}
+
+class Generator {
+ public:
+  explicit Generator(const AsmRecipe& recipe) : recipe_(recipe), b_(trace_, nullptr, raw()) {}
+
+  AsmCase run() {
+    trace_.loops_to_self = recipe_.loops;
+    for (int slot = 1; slot <= 9; ++slot)
+      state_.slots[slot] = input(recipe_.inputs[static_cast<size_t>(slot - 1)] % (recipe_.calm ? 20 : 256),
+                                 slot == 3 || slot >= 7);
+    state_.slots[4] = ir::Value::number(0);
+    b_.snapshot(pc_++, 10, 10, {});
+    nums_.push_back(sload(1, IrType::NUM, ir::sload::kTypeCheck));
+    nums_.push_back(sload(2, IrType::NUM, ir::sload::kTypeCheck));
+    ints_.push_back(sload(3, IrType::INT, ir::sload::kTypeCheck));
+    const Ref counter = sload(4, IrType::INT, ir::sload::kConvert);
+    counter_ = b_.emit(Op::ADD, Type(IrType::INT), counter, b_.kint(1));
+    if (recipe_.rotate) {
+      rot_nums_ = {sload(5, IrType::NUM, ir::sload::kTypeCheck), sload(6, IrType::NUM, ir::sload::kTypeCheck)};
+      rot_ints_ = {sload(7, IrType::INT, ir::sload::kTypeCheck), sload(8, IrType::INT, ir::sload::kTypeCheck),
+                   sload(9, IrType::INT, ir::sload::kTypeCheck)};
+      for (Ref r : rot_nums_) nums_.push_back(r);
+      for (Ref r : rot_ints_) ints_.push_back(r);
+    }
+    if (recipe_.loops) {
+      snapshot(AsmStep{});
+      b_.emit(Op::LT, Type::guarded(IrType::INT), counter_, b_.kint(2 + recipe_.trip % 200));
+    }
+    for (const AsmStep& s : recipe_.steps) emit(s);
+    final_snapshot();
+    return AsmCase{std::move(trace_), std::move(state_)};
+  }
+
+ private:
+  static ir::EmitOptions raw() {
+    ir::EmitOptions o;
+    o.cse = false;
+    o.max_constants = 60000;
+    o.max_instructions = 60000;
+    o.max_snapshots = 60000;
+    return o;
+  }
+
+  Ref sload(uint16_t slot, IrType t, uint16_t mode) {
+    Type type = (mode & ir::sload::kTypeCheck) ? Type::guarded(t) : Type(t);
+    return b_.emit(Op::SLOAD, type, slot, mode);
+  }
+  Ref int_operand(uint16_t i) { return ints_[i % ints_.size()]; }
+  Ref num_operand(uint16_t i) { return nums_[i % nums_.size()]; }
+  Ref int_second(const AsmStep& s) { return s.konst ? b_.kint(pick(kInts, s.b)) : int_operand(s.b); }
+  Ref num_second(const AsmStep& s) { return s.konst ? b_.knum(pick(kNums, s.b)) : num_operand(s.b); }
+
+  void emit(const AsmStep& s) {
+    const uint8_t kind = s.kind % kKindCount;
+    if (recipe_.calm && (kind == kNumToInt || kind == kOverflow || kind == kCompare)) return snapshot(s);
+    switch (kind) {
+      case kIntArith: {
+        const Op op = pick(kIntOps, s.op);
+        const Ref y = op == Op::BNOT ? 0 : op == Op::NEG ? b_.kint(0) : int_second(s);
+        ints_.push_back(b_.emit(op, Type(IrType::INT), int_operand(s.a), y));
+        break;
+      }
+      case kNumArith: {
+        const Op op = pick(kNumOps, s.op);
+        const Ref y = op == Op::NEG || op == Op::ABS ? b_.knum(-0.0) : num_second(s);
+        nums_.push_back(b_.emit(op, Type(IrType::NUM), num_operand(s.a), y));
+        break;
+      }
+      case kFpMathStep:
+        nums_.push_back(b_.emit(Op::FPMATH, Type(IrType::NUM), num_operand(s.a),
+                                static_cast<Ref>(pick(kFpMath, s.op))));
+        break;
+      case kIntToNum:
+        nums_.push_back(b_.emit(Op::CONV, Type(IrType::NUM), int_operand(s.a),
+                                ir::conv::mode(IrType::NUM, IrType::INT)));
+        break;
+      case kNumToInt:
+        snapshot(s);
+        ints_.push_back(b_.emit(Op::CONV, Type::guarded(IrType::INT), num_operand(s.a),
+                                ir::conv::mode(IrType::INT, IrType::NUM) | ir::conv::kCheck));
+        break;
+      case kOverflow:
+        snapshot(s);
+        ints_.push_back(b_.emit(pick(kOverflowOps, s.op), Type::guarded(IrType::INT),
+                                int_operand(s.a), int_second(s)));
+        break;
+      case kCompare: {
+        snapshot(s);
+        const Op op = pick(kCompares, s.op);
+        if (s.b & 1) b_.emit(op, Type::guarded(IrType::NUM), num_operand(s.a), num_second(s));
+        else b_.emit(op, Type::guarded(IrType::INT), int_operand(s.a), int_second(s));
+        break;
+      }
+      default: snapshot(s); break;
+    }
+  }
+
+  // Slots 1..4 always, then up to 32 more naming values chosen by the seed:
+  // with many slots, more values are live than there are registers.
+  void snapshot(const AsmStep& s) {
+    std::vector<SnapEntry> entries;
+    uint32_t next = s.live_seed;
+    for (int slot = 10; slot < 42; ++slot) {
+      if (!(s.live & (1u << (slot - 10)))) continue;
+      next = next * 1103515245u + 12345u;
+      Ref r;
+      if (s.live == 0xffffffffu) {
+        // All 32 slots: the newest values of each class, distinct (most pressure).
+        const std::vector<Ref>& pool = slot & 1 ? nums_ : ints_;
+        r = pool[pool.size() - 1 - static_cast<size_t>((slot - 10) / 2) % pool.size()];
+      } else {
+        const size_t n = ints_.size() + nums_.size();
+        const size_t i = (next >> 8) % n;
+        r = i < ints_.size() ? ints_[i] : nums_[i - ints_.size()];
+      }
+      entries.push_back(SnapEntry::make(static_cast<uint32_t>(slot), 0, r));
+    }
+    b_.snapshot(pc_++, 42, 42, entries);
+  }
+
+  // The loop snapshot: what each loop-carried slot holds for the next
+  // iteration. With `rotate`, slots 5/6 swap and 7->8->9->7 rotate.
+  void final_snapshot() {
+    std::vector<SnapEntry> entries;
+    entries.push_back(SnapEntry::make(1, 0, nums_[nums_.size() - 1]));
+    entries.push_back(SnapEntry::make(2, 0, nums_[nums_.size() / 2]));
+    entries.push_back(SnapEntry::make(3, 0, ints_[ints_.size() - 1]));
+    entries.push_back(SnapEntry::make(4, 0, counter_));
+    if (recipe_.rotate) {
+      entries.push_back(SnapEntry::make(5, 0, rot_nums_[1]));
+      entries.push_back(SnapEntry::make(6, 0, rot_nums_[0]));
+      entries.push_back(SnapEntry::make(7, 0, rot_ints_[1]));
+      entries.push_back(SnapEntry::make(8, 0, rot_ints_[2]));
+      entries.push_back(SnapEntry::make(9, 0, rot_ints_[0]));
+    }
+    b_.snapshot(recipe_.loops ? 1 : pc_++, 10, 10, entries);
+  }
+
+  const AsmRecipe& recipe_;
+  ir::Trace trace_;
+  ir::MachineState state_;
+  ir::Builder b_;
+  std::vector<Ref> ints_, nums_, rot_nums_, rot_ints_;
+  Ref counter_ = 0;
+  uint64_t pc_ = 1;
+};
+
+}  // namespace
+
+rc::Gen<AsmStep> arbitrary_asm_step() {
+  return rc::gen::build<AsmStep>(
+      rc::gen::set(&AsmStep::kind, rc::gen::arbitrary<uint8_t>()),
+      rc::gen::set(&AsmStep::op, rc::gen::arbitrary<uint8_t>()),
+      rc::gen::set(&AsmStep::a, rc::gen::arbitrary<uint16_t>()),
+      rc::gen::set(&AsmStep::b, rc::gen::arbitrary<uint16_t>()),
+      rc::gen::set(&AsmStep::konst, rc::gen::arbitrary<bool>()),
+      rc::gen::set(&AsmStep::live, rc::gen::oneOf(rc::gen::just(0u), rc::gen::inRange(0u, 0x3fu),
+                                                  rc::gen::arbitrary<uint32_t>())),
+      rc::gen::set(&AsmStep::live_seed, rc::gen::arbitrary<uint16_t>()));
+}
+
+rc::Gen<AsmRecipe> arbitrary_asm_recipe() {
+  return rc::gen::build<AsmRecipe>(
+      rc::gen::set(&AsmRecipe::steps, rc::gen::container<std::vector<AsmStep>>(arbitrary_asm_step())),
+      rc::gen::set(&AsmRecipe::loops, rc::gen::arbitrary<bool>()),
+      rc::gen::set(&AsmRecipe::rotate, rc::gen::arbitrary<bool>()),
+      rc::gen::set(&AsmRecipe::inputs, rc::gen::arbitrary<std::array<uint8_t, 9>>()),
+      rc::gen::set(&AsmRecipe::trip, rc::gen::inRange<uint8_t>(0, 255)),
+      rc::gen::set(&AsmRecipe::calm, rc::gen::arbitrary<bool>()));
+}
+
+std::optional<AsmCase> build_asm_case(const AsmRecipe& recipe) {
+  AsmCase raw = Generator(recipe).run();
+  const opt::Options options = opt::Options::level(3);
+  try {
+    AsmCase out{opt::reemit(raw.trace, options), raw.state};
+    if (recipe.loops) {
+      opt::FoldEngine fold(options);
+      ir::Builder b(out.trace, &fold, options.emit_options());
+      // LOOP failed (type instability etc.): assemble it as a straight trace.
+      if (opt::optimize_loop(b)) out.trace.loops_to_self = false;
+    }
+    return out;
+  } catch (const ir::TraceAbort&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace lj::testing

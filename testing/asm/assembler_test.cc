@@ -1,0 +1,242 @@
+// Hand-written assembler cases that read as documentation: a loop whose
+// PHIs swap two values, the aborts (NYI, too many spill slots) and the mcode
+// space staying usable after them.
+#include "lj/asm/x64/assembler.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+
+#include "lj/asm/x64/cpu.h"
+#include "lj/asm/x64/disasm.h"
+#include "lj/ir/builder.h"
+#include "lj/ir/eval.h"
+
+namespace lj::x64 {
+namespace {
+
+using ir::IrType;
+using ir::Op;
+using ir::Ref;
+using ir::SnapEntry;
+using ir::Type;
+
+const TraceAbi& abi() {
+  static const TraceAbi instance;
+  return instance;
+}
+
+AssembleOptions options() {
+  AssembleOptions o;
+  o.trace_number = 3;
+  o.exit_handler = abi().exit_handler_address();
+  o.use_sse4_1 = cpu_features().sse4_1;
+  return o;
+}
+
+struct Exit {
+  const ir::Trace* trace;
+  const AssembledTrace* code;
+  uint32_t exit = 0;
+  std::vector<std::pair<int32_t, ir::Value>> values;
+};
+
+uint64_t on_exit(TraceContext* ctx, uint32_t, uint32_t exit, ExitState* state) noexcept {
+  auto* e = static_cast<Exit*>(ctx->user);
+  e->exit = exit;
+  e->values = recover_snapshot(*e->trace, *e->code, exit, *state);
+  return 0;
+}
+
+// Runs `code` over `stack` and returns what its exit recovered.
+Exit run(const ir::Trace& trace, const AssembledTrace& code, std::array<uint64_t, 8>& stack) {
+  Exit e{&trace, &code, 0, {}};
+  TraceContext ctx;
+  ctx.base = stack.data();
+  ctx.exit_handler = on_exit;
+  ctx.user = &e;
+  abi().enter(code.entry, &ctx);
+  return e;
+}
+
+uint64_t boxed(double d) { return ir::nanbox::box(ir::Value::number(d)); }
+
+// x, y = y, x each iteration; i counts to 7. The loop exits at i >= 7 with
+// x and y swapped 6 times after the pre-roll's one: swapped overall.
+TEST(Assembler, LoopWithPhiSwapExitsWithSwappedValues) {
+  ir::Trace t;
+  ir::Builder b(t);
+  b.snapshot(0, 4, 4, {});
+  const Ref x = b.emit(Op::SLOAD, Type::guarded(IrType::NUM), 1, ir::sload::kTypeCheck);
+  const Ref y = b.emit(Op::SLOAD, Type::guarded(IrType::NUM), 2, ir::sload::kTypeCheck);
+  const Ref i = b.emit(Op::SLOAD, Type(IrType::INT), 3, ir::sload::kConvert);
+  const Ref i1 = b.emit(Op::ADD, Type(IrType::INT), i, b.kint(1));
+  const SnapEntry before[] = {SnapEntry::make(1, 0, x), SnapEntry::make(2, 0, y), SnapEntry::make(3, 0, i)};
+  b.snapshot(1, 4, 4, before);
+  b.emit(Op::LT, Type::guarded(IrType::INT), i1, b.kint(7));
+  b.emit(Op::LOOP, Type(IrType::NIL));
+  const Ref i2 = b.emit(Op::ADD, Type(IrType::INT), i1, b.kint(1));
+  const SnapEntry inside[] = {SnapEntry::make(1, 0, y), SnapEntry::make(2, 0, x), SnapEntry::make(3, 0, i1)};
+  b.snapshot(2, 4, 4, inside);
+  b.emit(Op::LT, Type::guarded(IrType::INT), i2, b.kint(7));
+  t[b.emit(Op::PHI, Type(IrType::INT), i1, i2)].t.set_phi();
+  b.emit(Op::PHI, Type(IrType::NUM), x, y);
+  b.emit(Op::PHI, Type(IrType::NUM), y, x);
+
+  mcode::McodeSpace space;
+  const AssembledTrace code = assemble(t, space, options());
+  EXPECT_NE(code.loop, 0u);
+  std::array<uint64_t, 8> stack{};
+  stack[1] = boxed(1.5);
+  stack[2] = boxed(-2.5);
+  stack[3] = boxed(0);
+  const Exit e = run(t, code, stack);
+  EXPECT_EQ(e.exit, 2u);
+  ASSERT_EQ(e.values.size(), 3u);
+  // i2 = 7 fails in the 6th body iteration, after 5 PHI swaps: slot 1
+  // names y, which then holds x's start value.
+  EXPECT_EQ(e.values[0].second, ir::Value::number(1.5));
+  EXPECT_EQ(e.values[1].second, ir::Value::number(-2.5));
+  EXPECT_EQ(e.values[2].second, ir::Value::integer(6));
+  // The -jdump mcode listing marks the loop label, the back edge and exits.
+  const std::string listing = dump_mcode(code, 3);
+  EXPECT_EQ(listing.rfind("---- TRACE 3 mcode ", 0), 0u) << listing;
+  EXPECT_NE(listing.find("\n->LOOP:\n"), std::string::npos) << listing;
+  EXPECT_NE(listing.find("\t->LOOP\n"), std::string::npos) << listing;
+  EXPECT_NE(listing.find("\t->2\n"), std::string::npos) << listing;
+  EXPECT_NE(listing.find("movaps"), std::string::npos) << listing;  // the PHI swap
+  // The reference evaluator agrees.
+  ir::MachineState state;
+  state.slots[1] = ir::Value::number(1.5);
+  state.slots[2] = ir::Value::number(-2.5);
+  state.slots[3] = ir::Value::number(0);
+  const ir::EvalResult expected = ir::evaluate(t, ir::Binding{}, state);
+  EXPECT_EQ(expected.snapshot, 2);
+  EXPECT_EQ(expected.restored.at(1), ir::Value::number(1.5));
+  EXPECT_EQ(expected.restored.at(3), ir::slot_value(ir::Value::integer(6)));
+}
+
+TEST(Assembler, UnsupportedInstructionAbortsWithItsNumber) {
+  ir::Trace t;
+  ir::Builder b(t);
+  b.snapshot(0, 2, 2, {});
+  const Ref tab = b.emit(Op::SLOAD, Type::guarded(IrType::TAB), 1, ir::sload::kTypeCheck);
+  const Ref n = b.emit(Op::FLOAD, Type(IrType::INT), tab, 0);
+  const SnapEntry entries[] = {SnapEntry::make(1, 0, n)};
+  b.snapshot(1, 2, 2, entries);
+  mcode::McodeSpace space;
+  try {
+    assemble(t, space, options());
+    FAIL() << "expected an abort";
+  } catch (const regalloc::AsmAbort& abort) {
+    EXPECT_STREQ(abort.what(), "NYI: cannot assemble IR instruction 2");
+  }
+  mcode::Window window;
+  EXPECT_EQ(space.reserve(&window), mcode::Status::kOk);  // the reservation was dropped
+  space.abort();
+}
+
+// 300 numbers loaded, then summed in order: all live at once, far beyond
+// 16 XMMs and the 256 spill slots.
+TEST(Assembler, TooManyLiveValuesAbortsWithTooManySpillSlots) {
+  ir::Trace t;
+  ir::EmitOptions unlimited;
+  unlimited.max_instructions = 60000;
+  unlimited.max_constants = 60000;
+  ir::Builder b(t, nullptr, unlimited);
+  b.snapshot(0, 2, 2, {});
+  std::vector<Ref> values;
+  for (uint16_t slot = 0; slot < 300; ++slot)
+    values.push_back(b.emit(Op::SLOAD, Type(IrType::NUM), slot, 0));
+  Ref sum = values[0];
+  for (size_t k = 1; k < values.size(); ++k) sum = b.emit(Op::ADD, Type(IrType::NUM), sum, values[k]);
+  const SnapEntry entries[] = {SnapEntry::make(1, 0, sum)};
+  b.snapshot(1, 2, 2, entries);
+  mcode::McodeSpace space;
+  try {
+    assemble(t, space, options());
+    FAIL() << "expected an abort";
+  } catch (const regalloc::AsmAbort& abort) {
+    EXPECT_STREQ(abort.what(), "too many spill slots");
+  }
+}
+
+// Below the limit the same shape assembles and sums correctly.
+TEST(Assembler, ManyLiveValuesSpillAndStillSumCorrectly) {
+  ir::Trace t;
+  ir::Builder b(t);
+  b.snapshot(0, 2, 2, {});
+  std::vector<Ref> values;
+  for (uint16_t slot = 0; slot < 8; ++slot) values.push_back(b.emit(Op::SLOAD, Type(IrType::NUM), slot % 8, 0));
+  // Each value is used again at the end, so all stay live across 40 adds.
+  Ref sum = values[0];
+  for (int round = 0; round < 5; ++round)
+    for (size_t k = 1; k < 8; ++k) {
+      sum = b.emit(Op::ADD, Type(IrType::NUM), sum, values[k]);
+      values.push_back(sum);
+    }
+  Ref total = values[0];
+  for (size_t k = 1; k < values.size(); ++k) total = b.emit(Op::ADD, Type(IrType::NUM), total, values[k]);
+  const SnapEntry entries[] = {SnapEntry::make(1, 0, total)};
+  b.snapshot(1, 2, 2, entries);
+  mcode::McodeSpace space;
+  const AssembledTrace code = assemble(t, space, options());
+  EXPECT_GT(code.spill_slots, 0);
+  std::array<uint64_t, 8> stack{};
+  std::vector<double> model;
+  for (int s = 0; s < 8; ++s) stack[static_cast<size_t>(s)] = boxed(s + 1), model.push_back(s + 1);
+  double running = model[0];
+  for (int round = 0; round < 5; ++round)
+    for (size_t k = 1; k < 8; ++k) running += model[k], model.push_back(running);
+  double expected = model[0];
+  for (size_t k = 1; k < model.size(); ++k) expected += model[k];
+  const Exit e = run(t, code, stack);
+  ASSERT_EQ(e.values.size(), 1u);
+  EXPECT_EQ(e.values[0].second, ir::Value::number(expected));
+}
+
+// A trace that overflows a fresh window retries once in a new area, and one
+// larger than a whole area is "machine code too long".
+TEST(Assembler, OversizeTraceIsMachineCodeTooLong) {
+  auto build = [](int adds) {
+    ir::Trace t;
+    ir::Builder b(t);
+    b.snapshot(0, 2, 2, {});
+    Ref sum = b.emit(Op::SLOAD, Type(IrType::NUM), 1, 0);
+    for (int k = 0; k < adds; ++k) {
+      const SnapEntry entries[] = {SnapEntry::make(1, 0, sum)};
+      b.snapshot(static_cast<uint64_t>(k + 1), 2, 2, entries);
+      sum = b.emit(Op::ADD, Type(IrType::NUM), sum, b.knum(0.5));
+      b.emit(Op::LT, Type::guarded(IrType::NUM), sum, b.knum(1e9));
+    }
+    const SnapEntry last[] = {SnapEntry::make(1, 0, sum)};
+    b.snapshot(static_cast<uint64_t>(adds + 1), 2, 2, last);
+    return t;
+  };
+  mcode::Options small;
+  small.area_kb = 4;
+  mcode::McodeSpace space(small);
+  // About 1.6 KB each: the third no longer fits the first area's rest.
+  const ir::Trace medium = build(60);
+  AssembledTrace first = assemble(medium, space, options());
+  AssembledTrace second = assemble(medium, space, options());
+  AssembledTrace third = assemble(medium, space, options());
+  EXPECT_GE(space.area_count(), 2u);
+  std::array<uint64_t, 8> stack{};
+  stack[1] = boxed(2.0);
+  const Exit e = run(medium, third, stack);
+  EXPECT_EQ(e.exit, 61u);  // every guard held: the trace ran to its end
+  ASSERT_EQ(e.values.size(), 1u);
+  EXPECT_EQ(e.values[0].second, ir::Value::number(2.0 + 60 * 0.5));
+  try {
+    assemble(build(400), space, options());
+    FAIL() << "expected an abort";
+  } catch (const regalloc::AsmAbort& abort) {
+    EXPECT_STREQ(abort.what(), "machine code too long");
+  }
+  (void)first;
+  (void)second;
+}
+
+}  // namespace
+}  // namespace lj::x64
