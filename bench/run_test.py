@@ -89,6 +89,15 @@ class ParseSizesTest(unittest.TestCase):
             with self.subTest(bad=bad), self.assertRaises(ValueError):
                 run.resolve_size(bad, (20, 42))
 
+    def test_only_items_may_carry_their_own_size(self):
+        sizes = {"ack": (4, 9), "fib": (20, 42), "tak": (2, 100)}
+        self.assertEqual(run.select_programs(sizes, "tak=7,fib"), ["fib", "tak"])
+        self.assertEqual(run.size_overrides("tak=7,fib"), {"tak": 7})
+        with self.assertRaises(ValueError):
+            run.size_overrides("tak=0")
+        programs = run.plan_programs(["fib", "tak"], sizes, "small", {"tak": 7})
+        self.assertEqual([(p.name, p.size) for p in programs], [("fib", 20), ("tak", 7)])
+
     def test_select_programs_keeps_sizes_order_and_rejects_unknown(self):
         sizes = {"ack": (1, 2), "fib": (1, 2), "tak": (1, 2)}
         self.assertEqual(run.select_programs(sizes, None), ["ack", "fib", "tak"])
