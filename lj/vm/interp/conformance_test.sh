@@ -9,10 +9,6 @@ ROOT=$PWD  # the runfiles tree holds testing/lua and examples
 
 # Files that need parts not built yet, with what they need.
 declare -A NEEDS=(
-  [bit_lib]="bit library"
-  [func_forms]="debug.getinfo"
-  [long_strings_comments]="debug.getinfo"
-  [numbers_edge]="strlib: tonumber('0b101') is 5 in luajit"
 )
 
 pass=0

@@ -22,6 +22,11 @@ std::string short_source(const String* chunkname) {
   return "[string \"" + std::string(first) + (cut ? "...\"]" : "\"]");
 }
 
+std::string short_source(const Proto* pt) {
+  if (pt->firstline == kBuiltinFirstLine) return "[builtin:" + std::string(pt->chunkname->view()) + "]";
+  return short_source(pt->chunkname);
+}
+
 namespace {
 
 const String* local_name(const Proto* pt, uint32_t pc, uint32_t slot) {
@@ -116,12 +121,41 @@ std::vector<FrameInfo> walk_frames(Thread* L, const uint32_t* top_pc) {
       pc = link_pc(fb[-3]);
       base = fb - link_delta(link);
     } else {
-      pc = nullptr;
+      // A C link below a Lua frame: Vm::call remembers the caller's pc.
+      pc = link_typep(link) == kFrameC ? Vm::of(L).c_call_pc(L, fb) : nullptr;
       base = fb - link_delta(link);
     }
   }
   return frames;
 }
+
+namespace {
+
+// The metamethod an instruction calls through a continuation frame, named
+// as LuaJIT's lj_debug_funcname does ("__index", "__add", ...).
+const char* metamethod_called_by(bc::Op op) {
+  using bc::Op;
+  switch (op) {
+    case Op::TGETV: case Op::TGETS: case Op::TGETB: case Op::TGETR: case Op::GGET: return "__index";
+    case Op::TSETV: case Op::TSETS: case Op::TSETB: case Op::TSETR: case Op::GSET: return "__newindex";
+    case Op::ISEQV: case Op::ISNEV: case Op::ISEQS: case Op::ISNES:
+    case Op::ISEQN: case Op::ISNEN: case Op::ISEQP: case Op::ISNEP: return "__eq";
+    case Op::ISLT: case Op::ISGE: return "__lt";
+    case Op::ISLE: case Op::ISGT: return "__le";
+    case Op::LEN: return "__len";
+    case Op::CAT: return "__concat";
+    case Op::UNM: return "__unm";
+    case Op::ADDVN: case Op::ADDNV: case Op::ADDVV: return "__add";
+    case Op::SUBVN: case Op::SUBNV: case Op::SUBVV: return "__sub";
+    case Op::MULVN: case Op::MULNV: case Op::MULVV: return "__mul";
+    case Op::DIVVN: case Op::DIVNV: case Op::DIVVV: return "__div";
+    case Op::MODVN: case Op::MODNV: case Op::MODVV: return "__mod";
+    case Op::POW: return "__pow";
+    default: return "";
+  }
+}
+
+}  // namespace
 
 std::string frame_function_name(const std::vector<FrameInfo>& frames, size_t i) {
   if (i + 1 >= frames.size()) return "";
@@ -129,6 +163,8 @@ std::string frame_function_name(const std::vector<FrameInfo>& frames, size_t i) 
   if (!caller.pc) return "";
   TValue* fb = frames[i].base;
   if (!is_lua_link(fb[-1]) && link_typep(fb[-1]) == kFrameVarg) fb -= link_delta(fb[-1]);
+  // A metamethod called by an instruction: named after the metamethod.
+  if (!is_lua_link(fb[-1]) && link_typep(fb[-1]) == kFrameCont) return metamethod_called_by(bc::OpOf(caller.pc[-1]));
   if (!is_lua_link(fb[-1])) return "";
   const Proto* pt = caller.function()->proto();
   uint32_t ins = caller.pc[-1];
@@ -160,18 +196,25 @@ std::string Vm::traceback(Thread* L, int level) {
       continue;
     }
     const Proto* pt = fn->proto();
-    line += short_source(pt->chunkname) + ":" + std::to_string(f.pc ? line_of(pt, f.pc) : 0) + ":";
+    uint32_t current_line = f.pc ? line_of(pt, f.pc) : 0;
+    // Lua's traceback leaves out a line of 0 (LuaJIT's builtins have none).
+    line += short_source(pt) + ":" + (current_line > 0 ? std::to_string(current_line) + ":" : "");
     if (!name.empty()) {
       line += " in function '" + name + "'";
     } else if (pt->firstline == 0) {
       line += " in main chunk";
     } else {
-      line += " in function <" + short_source(pt->chunkname) + ":" + std::to_string(pt->firstline) + ">";
+      line += " in function <" + short_source(pt) + ":" + std::to_string(pt->firstline) + ">";
     }
     lines.push_back(line);
   }
   // The host's C frame below the main thread's first call, as luajit shows.
-  if (L == g_.main_thread()) lines.push_back("\n\t[C]: in ?");
+  // luajit prints the address of its host's C function there.
+  if (L == g_.main_thread()) {
+    char host[48];
+    std::snprintf(host, sizeof host, "\n\t[C]: at %p", reinterpret_cast<void*>(&walk_frames));
+    lines.push_back(host);
+  }
   // Lua 5.1's cut: the first 11 levels, "...", the last 10.
   constexpr size_t kHead = 11, kTail = 10;
   std::string out = "stack traceback:";
@@ -192,7 +235,7 @@ std::string Vm::where(Thread* L, int level) {
   const FrameInfo& f = frames[level];
   if (!f.pc || f.function()->is_c()) return "";
   const Proto* pt = f.function()->proto();
-  return short_source(pt->chunkname) + ":" + std::to_string(line_of(pt, f.pc)) + ": ";
+  return short_source(pt) + ":" + std::to_string(line_of(pt, f.pc)) + ": ";
 }
 
 std::string Vm::current_function_name(Thread* L) {

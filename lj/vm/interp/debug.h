@@ -20,6 +20,10 @@ uint32_t line_of(const Proto* pt, const uint32_t* pc_after);
 // Lua's short source name: "@file" -> "file", "=name" -> "name", source
 // text -> [string "first line..."].
 std::string short_source(const String* chunkname);
+// The same for a prototype; LuaJIT's bytecode builtins (firstline ~0) are
+// "[builtin:name]".
+inline constexpr uint32_t kBuiltinFirstLine = ~0u;
+std::string short_source(const Proto* pt);
 
 // Kind ("local", "global", "field", "method", "upvalue") and name of the
 // value in `slot` at instruction index `pc`; empty kind if unnamed.

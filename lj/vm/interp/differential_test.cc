@@ -1,6 +1,7 @@
 // Differential fuzzing: rapidcheck generates small Lua programs (arithmetic
 // and string coercions, comparisons, concatenation, tables, closures,
-// metatables, pcall and error messages with variable names, coroutines)
+// metatables, pcall and error messages with variable names, coroutines,
+// library calls including the bytecode builtins and bit)
 // and ljit must print exactly what `luajit -joff` prints. Programs run in
 // batches of kProgramsPerCase through one driver chunk per process; nothing
 // printed depends on addresses or pairs order.
@@ -36,6 +37,11 @@ class ProgramBuilder {
   }
 
  private:
+  // Note: rapidcheck's inRange scales the range with the size, so at
+  // max_size=50 the later cases of each switch below are rarely drawn.
+  // Drawing them uniformly generates programs that recurse through
+  // metamethods and coroutines without bound, on which luajit -joff
+  // itself crashes (docs/interpreter.md); kept as it was for now.
   int pick(int n) { return *rc::gen::inRange(0, n); }
 
   std::string literal() {
@@ -55,7 +61,19 @@ class ProgramBuilder {
     if (depth <= 0) return pick(2) ? literal() : variable();
     static const char* const kBinary[] = {"+", "-", "*", "/", "%", "^", "..", "==", "~=",
                                           "<", "<=", ">", ">=", "and", "or"};
-    switch (pick(8)) {
+    switch (pick(9)) {
+      case 7: {
+        // Library calls, including LuaJIT's bytecode builtins (ISTYPE,
+        // ISNUM, TGETR/TSETR) and their argument errors.
+        static const char* const kUnaryCalls[] = {"string.len", "math.deg", "math.rad", "table.getn", "table.remove",
+                                                  "bit.tobit", "bit.bnot", "bit.tohex", "tonumber"};
+        static const char* const kBinaryCalls[] = {"table.remove", "bit.band", "bit.lshift", "bit.arshift",
+                                                   "bit.tohex", "math.max", "math.min"};
+        if (pick(2)) return std::string(kUnaryCalls[pick(static_cast<int>(std::size(kUnaryCalls)))]) + "(" +
+                            expr(depth - 1) + ")";
+        return std::string(kBinaryCalls[pick(static_cast<int>(std::size(kBinaryCalls)))]) + "(" + expr(depth - 1) +
+               ", " + expr(depth - 1) + ")";
+      }
       case 0: return literal();
       case 1: return variable();
       case 2:

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "lj/vm/interp/debug.h"
 #include "lj/vm/interp/vm.h"
@@ -128,7 +129,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
   };
   static const void* const kHookLabel[] = {&&hook};
   if (L == nullptr) {
-    for (int i = 0; i < bc::kNumOpcodes; i++) vm.handlers_[i] = vm.dispatch_[i] = kLabels[i];
+    for (int i = 0; i < bc::kNumOpcodes; i++) vm.labels_[i] = vm.handlers_[i] = vm.dispatch_[i] = kLabels[i];
     vm.hook_label_ = kHookLabel[0];
     return;
   }
@@ -210,6 +211,8 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     return moved;
   };
   // Hot counter of the loop/function instruction just dispatched.
+  // While the JIT is off the counting opcodes dispatch to their I* twins
+  // (Vm::refresh_dispatch); ITERN has none and checks the switch itself.
   auto hot = [&](uint16_t decrement) {
     uint16_t& c = vm.hotcount_[(reinterpret_cast<uintptr_t>(pc) >> 2) & (Vm::kHotCounters - 1)];
     if (c < decrement) {
@@ -338,11 +341,34 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       goto next;
     }
 
-    op_ISTYPE:
-    op_ISNUM:
-      // Only LuaJIT's bytecode builtins emit these; none are loaded yet.
-      check(false, "ISTYPE/ISNUM outside a builtin");
-      goto next;
+    // -- Argument checks of the bytecode builtins (lj/vm/lib/builtins.cc) -------
+    // LuaJIT's lj_meta_istype: a string argument where a number is wanted
+    // (or a number where a string is) is converted in place; anything else
+    // is "bad argument #n to 'name' (T expected, got U)" at the caller.
+    op_ISTYPE: {
+      uint32_t want = bc::DOf(ins) - 1;  // D is ~itype + 1: the TypeTag index
+      TValue v = base[ra];
+      if (static_cast<uint32_t>(v.tag()) == want) goto next;
+      if (want == static_cast<uint32_t>(vm::TypeTag::String) && v.is_number()) {
+        base[ra] = TValue::string(vm.number_to_string(v.as_number()));
+        goto next;
+      }
+      L->top = base + pt->framesize;
+      vm.arg_error(L, static_cast<int>(ra) + 1,
+                   std::string(vm::type_tag_name(static_cast<vm::TypeTag>(want))) + " expected, got " +
+                       v.type_name());
+    }
+    op_ISNUM: {
+      TValue v = base[ra];
+      double n;
+      if (v.is_number()) goto next;
+      if (v.is_string() && Vm::string_to_number(v.as_string()->view(), &n)) {
+        base[ra] = TValue::number(n);
+        goto next;
+      }
+      L->top = base + pt->framesize;
+      vm.arg_error(L, static_cast<int>(ra) + 1, std::string("number expected, got ") + v.type_name());
+    }
 
     // -- Unary ops and moves ------------------------------------------------------
     op_MOV:
@@ -499,7 +525,8 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       base[ra] = TValue::string(reinterpret_cast<String*>(pt->kgc(bc::DOf(ins))));
       goto next;
     op_KCDATA:
-      check(false, "KCDATA without FFI");
+      // Only FFI code emits KCDATA and ljit has no FFI.
+      fail("cdata constants need the FFI, which ljit does not have");
       goto next;
     op_KSHORT:
       base[ra] = TValue::number(static_cast<int16_t>(bc::DOf(ins)));
@@ -572,11 +599,22 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       base = L->base;
       goto next;
 
+    // Raw integer-keyed access to a table the builtin has checked; the key
+    // is truncated to an integer as LuaJIT's TGETR/TSETR do.
+    op_TGETR: {
+      Table* t = base[bc::BOf(ins)].as_table();
+      base[ra] = t->get_int(static_cast<int64_t>(base[bc::COf(ins)].as_number()));
+      goto next;
+    }
+    op_TSETR: {
+      Table* t = base[bc::BOf(ins)].as_table();
+      t->set_int(g, static_cast<int64_t>(base[bc::COf(ins)].as_number()), base[ra]);
+      goto next;
+    }
     op_GGET:
     op_TGETV:
     op_TGETS:
-    op_TGETB:
-    op_TGETR: {
+    op_TGETB: {
       Op op = bc::OpOf(ins);
       TValue obj, key;
       int obj_slot = -1;
@@ -604,7 +642,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         if (obj.is_table()) {
           Table* t = obj.as_table();
           TValue v = key.is_string() ? t->get_str(key.as_string()) : t->get(key);
-          if (!v.is_nil() || !t->metatable || op == Op::TGETR) {
+          if (!v.is_nil() || !t->metatable) {
             base[ra] = v;
             goto next;
           }
@@ -645,8 +683,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     op_GSET:
     op_TSETV:
     op_TSETS:
-    op_TSETB:
-    op_TSETR: {
+    op_TSETB: {
       Op op = bc::OpOf(ins);
       TValue obj, key;
       int obj_slot = -1;
@@ -675,7 +712,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         if (obj.is_table()) {
           Table* t = obj.as_table();
           TValue mm = TValue::nil();
-          if (t->metatable && op != Op::TSETR) {
+          if (t->metatable) {
             const TValue* slot = t->find(key);
             if (!slot || slot->is_nil()) mm = t->metatable->metamethod(g, Metamethod::NewIndex);
           }
@@ -758,7 +795,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       goto call_entry;
 
     op_ITERN: {
-      hot(2);
+      if (vm.jit_.enabled) hot(2);
       Table* t = base[ra - 2].as_table();
       uint32_t index = static_cast<uint32_t>(base[ra - 1].as_number());
       TValue key, val;
@@ -1033,6 +1070,16 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
             nres = 2;
             fbase = L->base;
             goto do_return;
+          }
+          // Coroutines resuming coroutines nest without C recursion here, so
+          // bound the chain as Lua 5.1 bounds its C calls (LuaJIT overflows
+          // its C stack): unbounded, each level's stack would eat memory.
+          {
+            int chain = 0;
+            for (Thread* t = L; t && (t->coroutine_phase == kCoRunning || t->coroutine_phase == kCoNormal);
+                 t = t->resumer) {
+              if (++chain >= kMaxNesting) vm.error_at(L, 1, "C stack overflow");
+            }
           }
           // Suspend the resumer, run the coroutine on its own stack.
           if (L->coroutine_phase == kCoRunning) L->coroutine_phase = kCoNormal;
@@ -1309,12 +1356,38 @@ Vm::~Vm() {
 
 void Vm::set_hotloop(uint32_t hotloop) {
   hotloop_ = hotloop;
+  jit_.params[static_cast<size_t>(JitParam::hotloop)] = static_cast<int32_t>(hotloop);
   hotcount_.fill(static_cast<uint16_t>(hotloop * 2 - 1));
+}
+
+void Vm::set_jit_enabled(bool on) {
+  if (on && !jit_.enabled) set_hotloop(hotloop_);
+  jit_.enabled = on;
+  refresh_dispatch();
+}
+
+void Vm::refresh_dispatch() {
+  handlers_ = labels_;
+  // JIT off: no counting, as LuaJIT's dispatch update does it.
+  if (!jit_.enabled) {
+    constexpr std::pair<bc::Op, bc::Op> kUncounted[] = {
+        {bc::Op::FORL, bc::Op::IFORL}, {bc::Op::ITERL, bc::Op::IITERL},
+        {bc::Op::LOOP, bc::Op::ILOOP}, {bc::Op::FUNCF, bc::Op::IFUNCF}};
+    for (auto [counted, plain] : kUncounted) handlers_[static_cast<int>(counted)] = labels_[static_cast<int>(plain)];
+  }
+  for (int i = 0; i < bc::kNumOpcodes; i++) dispatch_[i] = hooked_ ? hook_label_ : handlers_[i];
+}
+
+bool Vm::apply_jit_option(std::string_view option) {
+  JitParam changed = JitParam::count;
+  if (!jit_.apply(option, &changed)) return false;
+  if (changed == JitParam::hotloop) set_hotloop(static_cast<uint32_t>(jit_.param(JitParam::hotloop)));
+  return true;
 }
 
 void Vm::set_instruction_hook(bool active) {
   hooked_ = active;
-  for (int i = 0; i < bc::kNumOpcodes; i++) dispatch_[i] = active ? hook_label_ : handlers_[i];
+  refresh_dispatch();
 }
 
 Function* Vm::new_c_function(vm::CFunction f, uint8_t ffid) {
@@ -1329,12 +1402,15 @@ TValue* Vm::call(Thread* L, TValue* func, int nresults) {
   ptrdiff_t func_off = func - L->stack;
   func[1] = link_by_delta(static_cast<size_t>(newbase - caller_base), kFrameC);
   const uint32_t* saved_pc = savedpc_;
+  // Remembered for frame walks: the C link below carries no pc.
+  call_sites_.push_back({L, newbase - L->stack, saved_pc});
   struct Restore {
     Vm& vm;
     const uint32_t* pc;
     ~Restore() {
       vm.nesting_--;
       vm.savedpc_ = pc;
+      vm.call_sites_.pop_back();
     }
   } restore{*this, saved_pc};
   nesting_++;
@@ -1346,6 +1422,14 @@ TValue* Vm::call(Thread* L, TValue* func, int nresults) {
     L->top = want;
   }
   return func;
+}
+
+const uint32_t* Vm::c_call_pc(const Thread* L, const TValue* newbase) const {
+  ptrdiff_t offset = newbase - L->stack;
+  for (auto it = call_sites_.rbegin(); it != call_sites_.rend(); ++it) {
+    if (it->thread == L && it->newbase_offset == offset) return it->pc;
+  }
+  return nullptr;
 }
 
 bool Vm::pcall(Thread* L, TValue* func, int nresults, std::string* traceback) {

@@ -100,4 +100,8 @@ Function* Vm::load(std::string_view source, const std::string& chunkname, Table*
   return g_.new_lua_function(pt, env);
 }
 
+Function* Vm::load_proto(const bc::Proto& proto, Table* env) {
+  return g_.new_lua_function(BuildProto(g_, proto), env);
+}
+
 }  // namespace lj::interp

@@ -10,8 +10,10 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lj/vm/bc/bc.h"
+#include "lj/vm/interp/jit_settings.h"
 #include "lj/vm/object/state.h"
 
 namespace lj::interp {
@@ -79,6 +81,9 @@ class Vm {
   // Compiles a chunk into a closure with the given environment; a syntax
   // error raises LuaError with luajit's message.
   Function* load(std::string_view source, const std::string& chunkname, Table* env);
+  // A closure over an already assembled prototype tree (the bytecode
+  // builtins of lj/vm/lib); no upvalues.
+  Function* load_proto(const bc::Proto& proto, Table* env);
 
   // Calls the function in `func` (func[1] is free for the frame link,
   // arguments from func+2 up to L->top). Results land at func..., L->top
@@ -148,6 +153,24 @@ class Vm {
     return hotcount_[(reinterpret_cast<uintptr_t>(pc_after) >> 2) & (kHotCounters - 1)];
   }
 
+  // -- JIT switches (jit.on/off, jit.opt.start, -j, -O) --------------------------
+  // Counting stops while the JIT is off; an off->on switch resets every
+  // counter (DESIGN §4). jit.flush does neither.
+  void set_jit_enabled(bool on);
+  bool jit_enabled() const { return jit_.enabled; }
+  // Applies one jit.opt.start / -O option (false: unknown or malformed);
+  // a hotloop change resets the counters.
+  bool apply_jit_option(std::string_view option);
+  // jit.opt.start() without arguments.
+  void reset_jit_flags() { jit_.reset_flags(); }
+  const JitSettings& jit_settings() const { return jit_; }
+
+  // The pc past the running Lua instruction (for frame walks).
+  const uint32_t* saved_pc() const { return savedpc_; }
+  // The pc of the Lua instruction that was running when Vm::call pushed
+  // the C-linked frame at newbase (an xpcall handler, a finalizer), or null.
+  const uint32_t* c_call_pc(const Thread* L, const TValue* newbase) const;
+
   // Depth of nested interpreter loops (C -> Lua calls).
   int nesting() const { return nesting_; }
   // Interned type() names, indexed by TypeTag.
@@ -161,13 +184,24 @@ class Vm {
   int nesting_ = 0;
   const uint32_t* savedpc_ = nullptr;  // pc of the running Lua instruction
   std::array<const void*, bc::kNumOpcodes> dispatch_{};  // what the loop jumps through
-  std::array<const void*, bc::kNumOpcodes> handlers_{};  // the real handler labels
+  std::array<const void*, bc::kNumOpcodes> handlers_{};  // what each opcode runs (hook: after the hook)
+  std::array<const void*, bc::kNumOpcodes> labels_{};    // each opcode's own handler label
+  // Rebuilds handlers_/dispatch_ from the JIT switch and the hook.
+  void refresh_dispatch();
   const void* hook_label_ = nullptr;                     // runs on_instruction first
   bool hooked_ = false;
   std::array<uint16_t, kHotCounters> hotcount_{};
   uint32_t hotloop_ = 56;
+  JitSettings jit_;
   std::array<String*, vm::kTypeTagCount> type_names_{};
   std::string* pending_traceback_ = nullptr;
+  // Where each active Vm::call was made from (C links carry no pc).
+  struct CallSite {
+    const Thread* thread;
+    ptrdiff_t newbase_offset;
+    const uint32_t* pc;
+  };
+  std::vector<CallSite> call_sites_;
 };
 
 // Fast-function ids the interpreter loop handles itself (no C++ recursion).

@@ -279,9 +279,14 @@ int lib_collectgarbage(Thread* L) {
     push(L, TValue::number(g.set_pause(static_cast<uint32_t>(opt_integer(L, 2, 0)))));
   } else if (opt == "setstepmul") {
     push(L, TValue::number(g.set_stepmul(static_cast<uint32_t>(opt_integer(L, 2, 0)))));
-  } else if (opt == "stop" || opt == "restart") {
-    // The collector has no stop switch yet (docs/interpreter.md).
+  } else if (opt == "stop") {
+    g.gc_stop();
     push(L, TValue::number(0));
+  } else if (opt == "restart") {
+    g.gc_restart();
+    push(L, TValue::number(0));
+  } else if (opt == "isrunning") {
+    push(L, TValue::boolean(g.gc_running()));
   } else {
     vm.arg_error(L, 1, "invalid option '" + opt + "'");
   }
@@ -384,8 +389,10 @@ int lib_newproxy(Thread* L) {
   TValue a = arg(L, 1);
   if (a.is_true()) {
     ud->metatable = g.new_table(0, 0);
-  } else if (a.is_userdata()) {
+  } else if (a.is_userdata() && a.as_userdata()->metatable) {
     ud->metatable = a.as_userdata()->metatable;
+  } else if (!a.is_nil() && !a.is_false()) {
+    Vm::of(L).arg_error(L, 1, "boolean or proxy expected");
   }
   push(L, TValue::userdata(ud));
   return 1;
@@ -441,6 +448,10 @@ void open_all(Vm& vm) {
   open_coroutine(vm);
   open_string(vm);
   open_io(vm);
+  open_bit(vm);
+  open_jit(vm);
+  open_debug(vm);
+  open_package(vm);
 }
 
 }  // namespace lj::lib

@@ -15,6 +15,10 @@ void open_math(interp::Vm& vm);
 void open_coroutine(interp::Vm& vm);
 void open_string(interp::Vm& vm);
 void open_io(interp::Vm& vm);
+void open_bit(interp::Vm& vm);
+void open_jit(interp::Vm& vm);
+void open_package(interp::Vm& vm);
+void open_debug(interp::Vm& vm);
 void open_all(interp::Vm& vm);
 
 }  // namespace lj::lib

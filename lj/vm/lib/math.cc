@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "lj/vm/lib/api.h"
+#include "lj/vm/lib/builtins.h"
 #include "lj/vm/lib/lib.h"
 
 namespace lj::lib {
@@ -48,16 +49,6 @@ int math_pow(Thread* L) {
 
 int math_fmod(Thread* L) {
   push(L, TValue::number(std::fmod(check_number(L, 1), check_number(L, 2))));
-  return 1;
-}
-
-int math_deg(Thread* L) {
-  push(L, TValue::number(check_number(L, 1) * (180.0 / 3.14159265358979323846)));
-  return 1;
-}
-
-int math_rad(Thread* L) {
-  push(L, TValue::number(check_number(L, 1) * (3.14159265358979323846 / 180.0)));
   return 1;
 }
 
@@ -180,8 +171,8 @@ void open_math(Vm& vm) {
   set_function(vm, m, "pow", math_pow);
   set_function(vm, m, "fmod", math_fmod);
   set_function(vm, m, "mod", math_fmod);
-  set_function(vm, m, "deg", math_deg);
-  set_function(vm, m, "rad", math_rad);
+  set_builtin(vm, m, Builtin::Deg);
+  set_builtin(vm, m, Builtin::Rad);
   set_function(vm, m, "modf", math_modf);
   set_function(vm, m, "frexp", math_frexp);
   set_function(vm, m, "ldexp", math_ldexp);

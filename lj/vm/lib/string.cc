@@ -5,6 +5,7 @@
 #include <string>
 
 #include "lj/vm/lib/api.h"
+#include "lj/vm/lib/builtins.h"
 #include "lj/vm/lib/lib.h"
 #include "lj/vm/strlib/format.h"
 #include "lj/vm/strlib/pattern.h"
@@ -17,11 +18,6 @@ namespace {
 int64_t relative_position(int64_t pos, int64_t len) {
   if (pos < 0) pos += len + 1;
   return pos >= 0 ? pos : 0;
-}
-
-int str_len(Thread* L) {
-  push(L, TValue::number(check_string(L, 1)->len));
-  return 1;
 }
 
 int str_sub(Thread* L) {
@@ -262,7 +258,7 @@ int str_gsub(Thread* L) {
 
 void open_string(Vm& vm) {
   Table* t = new_library(vm, "string");
-  set_function(vm, t, "len", str_len);
+  set_builtin(vm, t, Builtin::Len);
   set_function(vm, t, "sub", str_sub);
   set_function(vm, t, "upper", str_upper);
   set_function(vm, t, "lower", str_lower);

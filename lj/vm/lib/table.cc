@@ -1,7 +1,9 @@
-// The table library: insert, concat, sort, maxn, remove, getn.
+// The table library: insert, concat, sort, maxn in C++; remove, getn,
+// foreach, foreachi are bytecode builtins (builtins.cc).
 #include <string>
 
 #include "lj/vm/lib/api.h"
+#include "lj/vm/lib/builtins.h"
 #include "lj/vm/lib/lib.h"
 
 namespace lj::lib {
@@ -26,32 +28,6 @@ int lib_insert(Thread* L) {
     vm.error_at(L, 1, "wrong number of arguments to 'insert'");
   }
   return 0;
-}
-
-int lib_remove(Thread* L) {
-  Table* t = check_table(L, 1);
-  vm::GlobalState& g = *L->global;
-  int64_t n = static_cast<int64_t>(t->length());
-  int64_t pos = opt_integer(L, 2, n);
-  if (arg_count(L) >= 2 && n + 1 == pos) {
-    push(L, t->get_int(pos));
-    t->set_int(g, pos, TValue::nil());
-    return 1;
-  }
-  if (n == 0) return 0;
-  if (pos < 1 || pos > n) {
-    push(L, TValue::nil());
-    return 1;
-  }
-  push(L, t->get_int(pos));
-  for (int64_t i = pos; i < n; i++) t->set_int(g, i, t->get_int(i + 1));
-  t->set_int(g, n, TValue::nil());
-  return 1;
-}
-
-int lib_getn(Thread* L) {
-  push(L, TValue::number(check_table(L, 1)->length()));
-  return 1;
 }
 
 int lib_maxn(Thread* L) {
@@ -169,8 +145,10 @@ int lib_sort(Thread* L) {
 void open_table(Vm& vm) {
   Table* t = new_library(vm, "table");
   set_function(vm, t, "insert", lib_insert);
-  set_function(vm, t, "remove", lib_remove);
-  set_function(vm, t, "getn", lib_getn);
+  set_builtin(vm, t, Builtin::Remove);
+  set_builtin(vm, t, Builtin::Getn);
+  set_builtin(vm, t, Builtin::Foreach);
+  set_builtin(vm, t, Builtin::Foreachi);
   set_function(vm, t, "maxn", lib_maxn);
   set_function(vm, t, "concat", lib_concat);
   set_function(vm, t, "sort", lib_sort);

@@ -98,6 +98,11 @@ class GlobalState {
   void full_gc();
   // collectgarbage("step", kb): true if a cycle finished.
   bool gc_step_kb(uint32_t kilobytes);
+  // collectgarbage("stop"/"restart"/"isrunning"), as LuaJIT: stopping moves
+  // the threshold out of reach, restarting brings it to the current total.
+  void gc_stop() { gc_.threshold = SIZE_MAX; }
+  void gc_restart() { gc_.threshold = gc_.total; }
+  bool gc_running() const { return gc_.threshold != SIZE_MAX; }
   uint32_t set_pause(uint32_t percent);
   uint32_t set_stepmul(uint32_t percent);
   double count_kb() const { return static_cast<double>(gc_.total) / 1024.0; }

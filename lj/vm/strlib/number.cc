@@ -247,6 +247,15 @@ std::optional<double> string_to_number(std::string_view text) {
     if (skip_space(text, i) != text.size()) return std::nullopt;
     return special;
   }
+  // LuaJIT's binary literals: "0b" and binary digits only (no fraction or
+  // exponent), e.g. tonumber("0b101") is 5.
+  if (i + 2 < text.size() && text[i] == '0' && (text[i + 1] == 'b' || text[i + 1] == 'B')) {
+    size_t j = i + 2;
+    double value = 0;
+    while (j < text.size() && (text[j] == '0' || text[j] == '1')) value = value * 2 + (text[j++] - '0');
+    if (j == i + 2 || skip_space(text, j) != text.size()) return std::nullopt;
+    return negative ? -value : value;
+  }
   // Mantissa (hex after 0x) and exponent; then only whitespace may follow.
   bool hex = i + 1 < text.size() && text[i] == '0' && (text[i + 1] == 'x' || text[i + 1] == 'X');
   int digit_count;

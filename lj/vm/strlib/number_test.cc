@@ -83,11 +83,16 @@ TEST(StringToNumber, AcceptsWhatLuajitAccepts) {
   EXPECT_EQ(tonum("  INFINITY  "), "inf");
   EXPECT_EQ(tonum("NaN"), "nan");
   EXPECT_EQ(tonum("-0"), "-0");
+  // LuaJIT's binary literals.
+  EXPECT_EQ(tonum("0b101"), "5");
+  EXPECT_EQ(tonum(" 0B11 "), "3");
+  EXPECT_EQ(tonum("-0b101"), "-5");
+  EXPECT_EQ(tonum("0b11111111111111111111111111111111111"), "34359738367");
 }
 
 TEST(StringToNumber, RejectsWhatLuajitRejects) {
   for (std::string_view bad : {"", " ", "0x", "1e", "1e+", " 0x ", "..1", "- 5", "1 2", "1__",
-                               "0b1", "1f", "1.5e3.2", "nan(1)", "infx", "0x.p1", "0x1p", "."}) {
+                               "0b", "0b2", "0b1.1", "0b1e1", "0b1p2", "1f", "1.5e3.2", "nan(1)", "infx", "0x.p1", "0x1p", "."}) {
     EXPECT_EQ(tonum(bad), "nil") << bad;
   }
   EXPECT_EQ(tonum(std::string_view("12\0", 3)), "nil");
