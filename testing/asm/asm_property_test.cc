@@ -84,8 +84,8 @@ std::string describe_values(const std::vector<std::pair<int32_t, ir::Value>>& va
 void check_backend(const AsmRecipe& recipe, bool use_sse4_1 = x64::cpu_features().sse4_1) {
   std::optional<AsmCase> c = build_asm_case(recipe);
   if (!c) RC_DISCARD("optimizer: guard would always fail");
-  TestBinding tb;
-  const ir::EvalResult expected = ir::evaluate(c->trace, tb.binding(), c->state, kBound);
+  const ir::Binding& binding = asm_binding();
+  const ir::EvalResult expected = ir::evaluate(c->trace, binding, c->state, kBound);
   RC_ASSERT(expected.outcome != ir::Outcome::kInvalid);
   RC_ASSERT(expected.outcome != ir::Outcome::kIterationLimit);
 
@@ -95,16 +95,22 @@ void check_backend(const AsmRecipe& recipe, bool use_sse4_1 = x64::cpu_features(
   options.trace_number = 5;
   options.exit_handler = abi().exit_handler_address();
   options.use_sse4_1 = use_sse4_1;
+  options.binding = &binding;
   x64::AssembledTrace code;
   try {
     code = x64::assemble(c->trace, space, options);
   } catch (const regalloc::AsmAbort& abort) {
-    RC_FAIL(std::string("assembler: ") + abort.what() + "\n" + ir::dump(c->trace, tb.binding()));
+    RC_FAIL(std::string("assembler: ") + abort.what() + "\n" + ir::dump(c->trace, binding));
   }
   RC_TAG(c->trace.loops_to_self ? "loop" : "straight");
   if (expected.iterations >= 10) RC_TAG("exit after >= 10 iterations");
   RC_TAG(expected.outcome == ir::Outcome::kGuardExit ? "guard exit" : "trace end");
   if (code.spill_slots > 0) RC_TAG("spills");
+  for (ir::Ref r = ir::kRefFirst; r < c->trace.nins(); ++r)
+    if (c->trace[r].o == ir::Op::CALLN || c->trace[r].o == ir::Op::CALLL || c->trace[r].o == ir::Op::CALLS) {
+      RC_TAG("helper calls");
+      break;
+    }
 
   std::array<uint64_t, 64> stack{};
   for (const auto& [slot, v] : c->state.slots) stack[static_cast<size_t>(slot)] = ir::nanbox::box(v);
@@ -115,7 +121,7 @@ void check_backend(const AsmRecipe& recipe, bool use_sse4_1 = x64::cpu_features(
   ctx.base = stack.data();
   ctx.exit_handler = record_exit;
   ctx.user = &record;
-  running_dump = ir::describe(expected) + "\n" + ir::dump(c->trace, tb.binding());
+  running_dump = ir::describe(expected) + "\n" + ir::dump(c->trace, binding);
   signal(SIGALRM, on_watchdog);
   alarm(5);
   abi().enter(code.entry, &ctx);
@@ -125,7 +131,7 @@ void check_backend(const AsmRecipe& recipe, bool use_sse4_1 = x64::cpu_features(
   RC_ASSERT(record.trace_number == 5u);
   const std::string context = "\nevaluator: " + ir::describe(expected) + "\nmachine: exit " +
                               std::to_string(record.exit) + describe_values(record.values) +
-                              "\n" + ir::dump(c->trace, tb.binding());
+                              "\n" + ir::dump(c->trace, binding);
   if (static_cast<int>(record.exit) != expected.snapshot) RC_FAIL("different exit" + context);
   std::map<int32_t, ir::Value> restored;
   for (const auto& [slot, v] : record.values) restored[slot] = ir::slot_value(v);

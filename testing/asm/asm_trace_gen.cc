@@ -5,6 +5,7 @@
 
 #include "lj/ir/builder.h"
 #include "lj/opt/opt.h"
+#include "testing/ir/test_binding.h"
 
 namespace lj::testing {
 
@@ -32,8 +33,49 @@ constexpr ir::FpMath kFpMath[] = {ir::FpMath::FLOOR, ir::FpMath::CEIL, ir::FpMat
 
 enum Kind : uint8_t {
   kIntArith, kNumArith, kFpMathStep, kIntToNum, kNumToInt, kOverflow, kCompare,
-  kSnapshot, kKindCount
+  kSnapshot, kCall, kKindCount
 };
+
+// ---- Helpers called from generated traces (pure, so CSE/LOOP may move them)
+
+int32_t mix_helper(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) * 31u + static_cast<uint32_t>(b));
+}
+double fma_helper(double a, double b, double c) { return a * b + c; }
+double eight_helper(int32_t a, double b, int32_t c, double d, int32_t e, double f, int32_t g,
+                    double h) {
+  return a + b * 0.5 - c + d * 0.25 + 3.0 * e - f + g - 2.0 * h;
+}
+
+enum Helper : uint8_t { kMix, kFma, kEight, kHelperCount };
+
+// The helpers appended to the test binding's call table.
+struct AsmBinding {
+  TestBinding base;
+  ir::Binding binding = base.binding();
+  uint16_t first = 0;
+  AsmBinding() {
+    first = static_cast<uint16_t>(binding.calls.size());
+    using Args = std::span<const ir::Value>;
+    binding.calls.push_back({"mix", reinterpret_cast<uint64_t>(&mix_helper), 2, IrType::INT, 0,
+                             [](Args v) { return ir::Value::integer(mix_helper(v[0].as_int(), v[1].as_int())); }});
+    binding.calls.push_back({"fma", reinterpret_cast<uint64_t>(&fma_helper), 3, IrType::NUM, 0,
+                             [](Args v) {
+                               return ir::Value::number(fma_helper(v[0].as_num(), v[1].as_num(), v[2].as_num()));
+                             }});
+    binding.calls.push_back({"eight", reinterpret_cast<uint64_t>(&eight_helper), 8, IrType::NUM, 0,
+                             [](Args v) {
+                               return ir::Value::number(eight_helper(v[0].as_int(), v[1].as_num(), v[2].as_int(),
+                                                                     v[3].as_num(), v[4].as_int(), v[5].as_num(),
+                                                                     v[6].as_int(), v[7].as_num()));
+                             }});
+  }
+};
+
+const AsmBinding& asm_binding_tables() {
+  static const AsmBinding* tables = new AsmBinding();
+  return *tables;
+}
 
 template <typename T, size_t N>
 const T& pick(const T (&table)[N], size_t i) { return table[i % N]; }
@@ -139,8 +181,37 @@ class Generator {
         else b_.emit(op, Type::guarded(IrType::INT), int_operand(s.a), int_second(s));
         break;
       }
+      case kCall: return call(s);
       default: snapshot(s); break;
     }
+  }
+
+  // A helper call; `op` picks the helper and the call op (CALLN pure,
+  // CALLL load-like, CALLS with side effects: never dead-code eliminated).
+  void call(const AsmStep& s) {
+    const Helper helper = static_cast<Helper>(s.op % kHelperCount);
+    constexpr Op kCallOps[] = {Op::CALLN, Op::CALLL, Op::CALLS};
+    const Op op = pick(kCallOps, s.op / kHelperCount);
+    std::vector<Ref> args;
+    uint32_t next = s.b;
+    auto operand = [&](bool number) {
+      next = next * 1103515245u + 12345u;
+      const uint16_t i = static_cast<uint16_t>(s.a + (next >> 16));
+      if (s.konst && (next >> 8) % 4 == 0) return number ? b_.knum(pick(kNums, next >> 20)) : b_.kint(pick(kInts, next >> 20));
+      return number ? num_operand(i) : int_operand(i);
+    };
+    switch (helper) {
+      case kMix: args = {operand(false), operand(false)}; break;
+      case kFma: args = {operand(true), operand(true), operand(true)}; break;
+      default:
+        for (int i = 0; i < 8; ++i) args.push_back(operand(i & 1));
+        break;
+    }
+    Ref chain = args[0];
+    for (size_t i = 1; i < args.size(); ++i) chain = b_.emit(Op::CARG, Type(IrType::NIL), chain, args[i]);
+    const uint16_t index = static_cast<uint16_t>(asm_binding_tables().first + helper);
+    const Ref result = b_.emit(op, Type(helper == kMix ? IrType::INT : IrType::NUM), chain, index);
+    (helper == kMix ? ints_ : nums_).push_back(result);
   }
 
   // Slots 1..4 always, then up to 32 more naming values chosen by the seed:
@@ -216,6 +287,8 @@ rc::Gen<AsmRecipe> arbitrary_asm_recipe() {
       rc::gen::set(&AsmRecipe::trip, rc::gen::inRange<uint8_t>(0, 255)),
       rc::gen::set(&AsmRecipe::calm, rc::gen::arbitrary<bool>()));
 }
+
+const ir::Binding& asm_binding() { return asm_binding_tables().binding; }
 
 std::optional<AsmCase> build_asm_case(const AsmRecipe& recipe) {
   AsmCase raw = Generator(recipe).run();

@@ -12,6 +12,7 @@
 
 #include <rapidcheck.h>
 
+#include "lj/ir/binding.h"
 #include "lj/ir/eval.h"
 #include "lj/ir/ir.h"
 
@@ -49,5 +50,14 @@ struct AsmCase {
 // The optimized trace and its start state; nullopt when optimization
 // aborts ("guard would always fail" — nothing to assemble).
 std::optional<AsmCase> build_asm_case(const AsmRecipe& recipe);
+
+// The binding the generated traces use: testing/ir's test binding plus the
+// pure C++ helpers the generator calls (CALLN/CALLL/CALLS with CARG chains):
+//   mix(int a, int b) -> int           a * 31 + b, wrapping
+//   fma(num a, num b, num c) -> num    a * b + c
+//   eight(int, num, int, num, int, num, int, num) -> num   a weighted sum
+// Their `evaluate` calls the very same C++ functions, so the evaluator and
+// the machine code compute through the call table alike.
+const ir::Binding& asm_binding();
 
 }  // namespace lj::testing

@@ -116,6 +116,51 @@ TEST(Assembler, LoopWithPhiSwapExitsWithSwappedValues) {
   EXPECT_EQ(expected.restored.at(3), ir::slot_value(ir::Value::integer(6)));
 }
 
+// for i = 1, 100 do s = s + 0.5 end, as LuaJIT records it: the exits name
+// the new i, so once i2 is computed the body never reads i1 again and i2
+// takes over i1's register (the PHI hint). The body is then free of moves:
+// add, cmp, jnl, addsd, jmp.
+TEST(Assembler, PhiOperandsShareTheirRegisterWithoutBackEdgeMoves) {
+  ir::Trace t;
+  ir::Builder b(t);
+  b.snapshot(0, 3, 3, {});
+  const Ref i = b.emit(Op::SLOAD, Type(IrType::INT), 1, ir::sload::kConvert);
+  const Ref s = b.emit(Op::SLOAD, Type::guarded(IrType::NUM), 2, ir::sload::kTypeCheck);
+  const Ref i1 = b.emit(Op::ADD, Type(IrType::INT), i, b.kint(1));
+  const SnapEntry before[] = {SnapEntry::make(1, 0, i1), SnapEntry::make(2, 0, s)};
+  b.snapshot(1, 3, 3, before);
+  b.emit(Op::LT, Type::guarded(IrType::INT), i1, b.kint(100));
+  const Ref s1 = b.emit(Op::ADD, Type(IrType::NUM), s, b.knum(0.5));
+  b.emit(Op::LOOP, Type(IrType::NIL));
+  const Ref i2 = b.emit(Op::ADD, Type(IrType::INT), i1, b.kint(1));
+  const SnapEntry inside[] = {SnapEntry::make(1, 0, i2), SnapEntry::make(2, 0, s1)};
+  b.snapshot(2, 3, 3, inside);
+  b.emit(Op::LT, Type::guarded(IrType::INT), i2, b.kint(100));
+  const Ref s2 = b.emit(Op::ADD, Type(IrType::NUM), s1, b.knum(0.5));
+  t[b.emit(Op::PHI, Type(IrType::INT), i1, i2)].t.set_phi();
+  b.emit(Op::PHI, Type(IrType::NUM), s1, s2);
+
+  mcode::McodeSpace space;
+  const AssembledTrace code = assemble(t, space, options());
+  std::array<uint64_t, 8> stack{};
+  stack[1] = boxed(0);
+  stack[2] = boxed(10.0);
+  const Exit e = run(t, code, stack);
+  ir::MachineState state;
+  state.slots[1] = ir::Value::number(0);
+  state.slots[2] = ir::Value::number(10.0);
+  const ir::EvalResult expected = ir::evaluate(t, ir::Binding{}, state, ir::EvalOptions{.max_iterations = 1000});
+  EXPECT_EQ(static_cast<int>(e.exit), expected.snapshot) << ir::describe(expected);
+  ASSERT_EQ(e.values.size(), 2u);
+  EXPECT_EQ(e.values[0].second, ir::Value::integer(100));
+  EXPECT_EQ(ir::slot_value(e.values[1].second), expected.restored.at(2));
+  const std::string listing = dump_mcode(code, 3);
+  const std::string body = listing.substr(listing.find("->LOOP:"));
+  EXPECT_EQ(body.find("mov"), std::string::npos) << listing;
+  EXPECT_NE(body.find("add e"), std::string::npos) << listing;
+  EXPECT_NE(body.find("addsd xmm"), std::string::npos) << listing;
+}
+
 TEST(Assembler, UnsupportedInstructionAbortsWithItsNumber) {
   ir::Trace t;
   ir::Builder b(t);
@@ -236,6 +281,97 @@ TEST(Assembler, OversizeTraceIsMachineCodeTooLong) {
   }
   (void)first;
   (void)second;
+}
+
+// ---- Calls through the call table -------------------------------------------
+
+int g_bumps = 0;
+int32_t bump(int32_t a) { ++g_bumps; return a + 1; }
+double weigh(double a, int32_t n, double b) { return a * n - b; }
+
+ir::Binding call_table() {
+  ir::Binding binding;
+  binding.calls.push_back({"bump", reinterpret_cast<uint64_t>(&bump), 1, IrType::INT, 0, nullptr});
+  binding.calls.push_back({"weigh", reinterpret_cast<uint64_t>(&weigh), 3, IrType::NUM, 0, nullptr});
+  return binding;
+}
+
+// x and k stay live across both calls (in an XMM and a GPR the helpers may
+// clobber): they are spilled before and reloaded after. The CALLS result is
+// unused but the call still runs (side effect).
+TEST(Assembler, CallsPassSysVArgumentsAndKeepLiveValues) {
+  ir::Trace t;
+  ir::Builder b(t);
+  b.snapshot(0, 6, 6, {});
+  const Ref x = b.emit(Op::SLOAD, Type::guarded(IrType::NUM), 1, ir::sload::kTypeCheck);
+  const Ref k = b.emit(Op::SLOAD, Type(IrType::INT), 2, ir::sload::kConvert);
+  const Ref y = b.emit(Op::ADD, Type(IrType::NUM), x, b.knum(0.25));
+  b.emit(Op::CALLS, Type(IrType::INT), k, 0);  // bump(k), result unused
+  const Ref args = b.emit(Op::CARG, Type(IrType::NIL), b.emit(Op::CARG, Type(IrType::NIL), y, k), x);
+  const Ref w = b.emit(Op::CALLN, Type(IrType::NUM), args, 1);  // weigh(y, k, x)
+  const Ref k1 = b.emit(Op::CALLN, Type(IrType::INT), k, 0);   // bump(k)
+  const SnapEntry entries[] = {SnapEntry::make(1, 0, x), SnapEntry::make(2, 0, k),
+                               SnapEntry::make(3, 0, w), SnapEntry::make(4, 0, k1),
+                               SnapEntry::make(5, 0, y)};
+  b.snapshot(1, 6, 6, entries);
+  mcode::McodeSpace space;
+  const ir::Binding binding = call_table();
+  AssembleOptions o = options();
+  o.binding = &binding;
+  const AssembledTrace code = assemble(t, space, o);
+  EXPECT_GT(code.spill_slots, 0);  // x, k and y cross a call
+  std::array<uint64_t, 8> stack{};
+  stack[1] = boxed(1.5);
+  stack[2] = boxed(3);
+  g_bumps = 0;
+  const Exit e = run(t, code, stack);
+  EXPECT_EQ(g_bumps, 2);
+  EXPECT_EQ(e.exit, 1u);
+  ASSERT_EQ(e.values.size(), 5u);
+  EXPECT_EQ(e.values[0].second, ir::Value::number(1.5));
+  EXPECT_EQ(e.values[1].second, ir::Value::integer(3));
+  EXPECT_EQ(e.values[2].second, ir::Value::number(1.75 * 3 - 1.5));
+  EXPECT_EQ(e.values[3].second, ir::Value::integer(4));
+  EXPECT_EQ(e.values[4].second, ir::Value::number(1.75));
+  const std::string listing = dump_mcode(code, 3);
+  EXPECT_NE(listing.find("call "), std::string::npos) << listing;
+}
+
+// A call needs the front end's call table; stack arguments are not lowered.
+TEST(Assembler, CallsWithoutTableOrBeyondRegistersAreNyi) {
+  ir::Trace t;
+  ir::Builder b(t);
+  b.snapshot(0, 2, 2, {});
+  const Ref k = b.emit(Op::SLOAD, Type(IrType::INT), 1, ir::sload::kConvert);
+  const Ref r = b.emit(Op::CALLN, Type(IrType::INT), k, 0);
+  const SnapEntry entries[] = {SnapEntry::make(1, 0, r)};
+  b.snapshot(1, 2, 2, entries);
+  mcode::McodeSpace space;
+  try {
+    assemble(t, space, options());
+    FAIL() << "expected an abort";
+  } catch (const regalloc::AsmAbort& abort) {
+    EXPECT_STREQ(abort.what(), "NYI: cannot assemble IR instruction 2");
+  }
+  ir::Binding seven_ints;
+  seven_ints.calls.push_back({"seven", reinterpret_cast<uint64_t>(&bump), 7, IrType::INT, 0, nullptr});
+  ir::Trace u;
+  ir::Builder c(u);
+  c.snapshot(0, 2, 2, {});
+  const Ref n = c.emit(Op::SLOAD, Type(IrType::INT), 1, ir::sload::kConvert);
+  Ref chain = n;
+  for (int i = 1; i < 7; ++i) chain = c.emit(Op::CARG, Type(IrType::NIL), chain, n);
+  const Ref seven = c.emit(Op::CALLN, Type(IrType::INT), chain, 0);
+  const SnapEntry last[] = {SnapEntry::make(1, 0, seven)};
+  c.snapshot(1, 2, 2, last);
+  AssembleOptions o = options();
+  o.binding = &seven_ints;
+  try {
+    assemble(u, space, o);
+    FAIL() << "expected an abort";
+  } catch (const regalloc::AsmAbort& abort) {
+    EXPECT_STREQ(abort.what(), "NYI: cannot assemble IR instruction 8");
+  }
 }
 
 }  // namespace

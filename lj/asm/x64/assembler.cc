@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <functional>
 
 #include "lj/asm/x64/cpu.h"
 
@@ -25,6 +26,13 @@ using regalloc::RegSet;
 constexpr RegSet kAllocatable{0xffff0000u | 0x3fefu};
 // Loop-pinned values never take rcx: variable shifts need it.
 constexpr RegSet kPinnable{kAllocatable.bits & ~(1u << kRcx)};
+// SysV: what a helper may clobber (every XMM, rax rcx rdx rsi rdi r8-r11).
+constexpr RegSet kCallerSaved{0xffff0000u | (1u << kRax) | (1u << kRcx) | (1u << kRdx) |
+                              (1u << kRsi) | (1u << kRdi) | (1u << kR8) | (1u << kR9) |
+                              (1u << kR10) | (1u << kR11)};
+// SysV argument registers in order: integers/pointers, then doubles.
+constexpr Reg kIntArgRegs[] = {kRdi, kRsi, kRdx, kRcx, kR8, kR9};
+constexpr int kFpArgRegs = 8;  // xmm0..xmm7
 // Registers each class keeps unpinned in a loop, so the body can compute.
 constexpr int kUnpinnedReserve = 5;
 // NaN-boxed values whose top 17 bits are at or above this are not numbers.
@@ -68,6 +76,9 @@ class Assembler {
                                  static_cast<uint32_t>(trace_.snaps.size()), options_.exit_handler);
     emit_constant_pool();
     out_.code_end = buffer_.position();
+    for (Ref r = ir::kRefFirst; r < trace_.nins(); ++r)
+      if (is_call(trace_[r].o))
+        hint_[r - trace_.nk()] = trace_[r].t.is_fp() ? regalloc::kFirstFpr : static_cast<Reg>(kRax);
     emit_trace_end();
     for (Ref r = trace_.nins() - 1; r >= ir::kRefFirst; --r) assemble_instruction(r);
     materialize_constants();
@@ -94,7 +105,7 @@ class Assembler {
     for (Ref k = trace_.nk(); k < ir::kRefBias; ++k)
       if (trace_[k].o == Op::KNUM) knums.push_back(k), words.push_back(trace_.payload64(k));
     if (words.size() % 2) words.push_back(0);
-    while (buffer_.position() % 16) {
+    while (buffer_.position() % 16 && !buffer_.overflowed()) {  // a full window stops advancing
       const uint8_t pad = 0xcc;
       buffer_.place(&pad, 1);
     }
@@ -183,11 +194,31 @@ class Assembler {
   }
   Reg claim(Reg r) { busy_.add(r); return r; }
 
+  // A register for `ref`: its hint when that one is free (a call result
+  // defined in rax/xmm0 then needs no move), else any.
+  Reg pick_hinted(Ref ref, RegSet exclude) {
+    const Reg hint = is_const(ref) ? kNoReg : hint_[ref - trace_.nk()];
+    if (hint != kNoReg && ra_.free().has(hint) && !busy_.has(hint) && !exclude.has(hint))
+      return claim(hint);
+    return pick(class_of(ref), exclude);
+  }
+
+  // `reg` no longer holds `ref`: its definition is here. A link of a PHI
+  // chain hands its register on to its left operand, whose value lives
+  // there up to this point (see rename_phi_operands).
+  void release_at_definition(Reg reg, Ref ref) {
+    ra_.release(reg, true);
+    const Ref next = next_holder_[ref - trace_.nk()];
+    if (!next) return;
+    ra_.assign(reg, next);
+    ra_.pin(reg);
+  }
+
   // `ref` in a register at this use (from here back to its definition).
   Reg use(Ref ref, RegSet exclude = {}) {
     const Home& h = ra_.home(ref);
     if (holds(h.reg, ref)) return claim(h.reg);
-    const Reg r = pick(class_of(ref), exclude);
+    const Reg r = pick_hinted(ref, exclude);
     ra_.assign(r, ref);
     if (is_memory_pinned(ref)) transient_.push_back(r);
     return r;
@@ -200,7 +231,7 @@ class Assembler {
     Reg reg;
     if (holds(h.reg, r)) {
       reg = claim(h.reg);
-      ra_.release(reg, true);
+      release_at_definition(reg, r);
     } else {
       reg = pick(class_of(r), exclude);
     }
@@ -281,6 +312,11 @@ class Assembler {
       finish_instruction();
       return;
     }
+    // Pinned values stay in their register back to their definition, which
+    // may precede a call in the pre-roll too: with any call in the trace
+    // they live in callee-saved GPRs or in memory.
+    for (Ref r = ir::kRefFirst; r < trace_.nins(); ++r)
+      if (is_call(trace_[r].o)) pinnable_ = kPinnable - kCallerSaved;
     pin_loop_values();
     in_loop_body_ = true;
     back_edge_ = e_.jmp_unbound();
@@ -303,17 +339,20 @@ class Assembler {
     for (int c = 0; c < 2; ++c) reserve[c] = std::max(reserve[c], needed[c]);
     auto keeps_reserve = [&](RegClass c) {
       const RegSet free = ra_.free() & RegSet::of_class(c) & kPinnable;
-      return std::popcount(free.bits) > reserve[static_cast<int>(c)];
+      return !(free & pinnable_).empty() && std::popcount(free.bits) > reserve[static_cast<int>(c)];
     };
     for (Ref r = loop_ + 1; r < trace_.nins(); ++r) {
       if (trace_[r].o != Op::PHI) continue;
       const Ref a = trace_[r].op1;
+      // LOOP copies CARG chains like values; a PHI joining two chains
+      // carries nothing (each call reads its own chain).
+      if (trace_[a].o == Op::CARG) continue;
       phis_.emplace_back(a, trace_[r].op2);
       phi_left_[a - trace_.nk()] = true;
       // Past the reserve a PHI lives in its spill slot: body uses reload
       // it, the back edge stores the next value there.
       if (keeps_reserve(class_of(a))) {
-        const Reg reg = (ra_.free() & RegSet::of_class(class_of(a)) & kPinnable).first();
+        const Reg reg = (ra_.free() & RegSet::of_class(class_of(a)) & pinnable_).first();
         ra_.assign(reg, a);
         ra_.pin(reg);
       } else {
@@ -323,7 +362,7 @@ class Assembler {
     }
     for (Ref inv : loop_invariants()) {
       if (keeps_reserve(class_of(inv))) {
-        const Reg reg = (ra_.free() & RegSet::of_class(class_of(inv)) & kPinnable).first();
+        const Reg reg = (ra_.free() & RegSet::of_class(class_of(inv)) & pinnable_).first();
         ra_.assign(reg, inv);
         ra_.pin(reg);
       } else {
@@ -337,8 +376,14 @@ class Assembler {
   std::vector<Ref> loop_invariants() {
     std::vector<bool> seen(trace_.nins() - trace_.nk(), false);
     std::vector<Ref> result;
-    auto note = [&](Ref ref) {
+    std::function<void(Ref)> note = [&](Ref ref) {
       if (is_const(ref) || ref >= loop_ || seen[ref - trace_.nk()]) return;
+      // A CARG chain is no value: its arguments are what the call reads.
+      if (trace_[ref].o == Op::CARG) {
+        note(trace_[ref].op1);
+        note(trace_[ref].op2);
+        return;
+      }
       if (phi_left_[ref - trace_.nk()]) return;  // pinned already
       seen[ref - trace_.nk()] = true;
       result.push_back(ref);
@@ -366,6 +411,7 @@ class Assembler {
     std::vector<Move> moves;
     std::vector<std::pair<Reg, Ref>> loads;
     std::vector<std::pair<uint16_t, Reg>> stores;  // memory PHIs: slot <- register
+    rename_phi_operands();
     for (auto [a, b] : phis_)
       if (!is_memory_pinned(a)) busy_.add(ra_.home(a).reg);
     for (auto [a, b] : phis_) {
@@ -422,6 +468,93 @@ class Assembler {
     for (auto [slot, reg] : stores) store_spill(reg, slot);
   }
 
+  // PHI(a, b) where b is computed from a through a chain of two-address
+  // instructions (i = i + 1; s = s * 0.5 + 1.25) and nothing reads a link
+  // once the next one is computed: every link takes over a's register in
+  // turn, so the chain computes in place and the back edge needs no move.
+  // The register stays pinned while a link holds it; at each link's
+  // definition it passes to the link's left operand (release_at_definition),
+  // and finally back to a. Each link's home is that register: no exit after
+  // the next link's definition names it.
+  void rename_phi_operands() {
+    const std::vector<uint32_t> last_use = last_uses();
+    constexpr int kMaxChain = 8;
+    for (auto [a, b] : phis_) {
+      if (is_memory_pinned(a) || is_const(b) || b <= loop_ || ra_.home(b).has_reg()) continue;
+      std::vector<Ref> chain{b};
+      for (Ref link = b; chain.size() <= kMaxChain; link = trace_[link].op1) {
+        const Ref left = trace_[link].op1;
+        if (!computes_in_place(link) || last_use[left - trace_.nk()] > 2 * link) break;
+        if (left == a) {
+          chain.push_back(a);
+          break;
+        }
+        if (left <= loop_ || next_holder_[left - trace_.nk()] || ra_.home(left).has_reg()) break;
+        chain.push_back(left);
+      }
+      if (chain.back() != a || next_holder_[b - trace_.nk()]) continue;
+      const Reg reg = ra_.home(a).reg;
+      ra_.release(reg, true);
+      ra_.assign(reg, b);
+      ra_.pin(reg);
+      for (size_t k = 0; k + 1 < chain.size(); ++k) next_holder_[chain[k] - trace_.nk()] = chain[k + 1];
+    }
+  }
+
+  // Whether `b` is a two-address instruction whose destination starts as
+  // its left operand (b = x + y): computed in x's register it reads x there
+  // before overwriting it, and nothing else of b's lowering writes that
+  // register first.
+  bool computes_in_place(Ref b) {
+    const Ins& ins = trace_[b];
+    if (ins.op_info().op1 != ir::OperandKind::ref || is_const(ins.op1)) return false;
+    switch (ins.o) {
+      case Op::ADD: case Op::SUB: case Op::MUL: case Op::DIV: case Op::BAND: case Op::BOR:
+      case Op::BXOR: case Op::ADDOV: case Op::SUBOV: case Op::MULOV: case Op::NEG: case Op::ABS:
+      case Op::BNOT: case Op::BSHL: case Op::BSHR: case Op::BSAR: case Op::FPMATH:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // Per reference, the last position reading it, as 2 * ref: an instruction
+  // operand at that instruction, a snapshot entry at the last guard the
+  // snapshot covers plus one (its exit reads it before that guard's own
+  // result exists), a PHI's right operand at the trace's end.
+  std::vector<uint32_t> last_uses() {
+    std::vector<uint32_t> last(trace_.nins() - trace_.nk(), 0);
+    auto note = [&](Ref ref, uint32_t at) {
+      if (!is_const(ref) && ref >= trace_.nk()) last[ref - trace_.nk()] = std::max(last[ref - trace_.nk()], at);
+    };
+    for (Ref r = ir::kRefFirst; r < trace_.nins(); ++r) {
+      const Ins& ins = trace_[r];
+      if (ins.o == Op::PHI) {
+        note(ins.op2, 2 * trace_.nins());
+        continue;
+      }
+      // A CARG chain (possibly shared by CSE) is read where its call is.
+      if (ins.o == Op::CARG) continue;
+      if (is_call(ins.o)) {
+        std::vector<Ref> args;
+        if (ins.op1 != ir::kRefNil) gather_args(ins.op1, args);
+        for (Ref arg : args) note(arg, 2 * r);
+        continue;
+      }
+      if (ins.op_info().op1 == ir::OperandKind::ref) note(ins.op1, 2 * r);
+      if (ins.op_info().op2 == ir::OperandKind::ref) note(ins.op2, 2 * r);
+    }
+    for (size_t n = 0; n < trace_.snaps.size(); ++n) {
+      const Ref end = n + 1 < trace_.snaps.size() ? trace_.snaps[n + 1].ref : trace_.nins();
+      Ref at = 0;
+      for (Ref r = trace_.snaps[n].ref; r < end; ++r)
+        if (trace_[r].t.is_guard()) at = r;
+      const ir::SnapEntry* entries = trace_.snapshot_entries(n);
+      for (uint32_t i = 0; i < trace_.snaps[n].nent; ++i) note(entries[i].ref(), at ? 2 * at + 1 : 0);
+    }
+    return last;
+  }
+
   // Crossing LOOP backwards: the body expects at its label what the back
   // edge provides. Constants are rematerialized at the label; everything
   // else still in a register must be pinned.
@@ -458,7 +591,8 @@ class Assembler {
     if (ins.o == Op::LOOP) return cross_loop();
     if (ins.o == Op::NOP || ins.o == Op::PHI || ins.o == Op::BASE) return;
     const Home& h = ra_.home(r);
-    if (!ins.t.is_guard() && !holds(h.reg, r) && !h.has_spill()) return;  // dead
+    const bool side_effect = ins.o == Op::CALLS;
+    if (!ins.t.is_guard() && !side_effect && !holds(h.reg, r) && !h.has_spill()) return;  // dead
     if (ins.t.is_guard()) keep_snapshot_alive(covering_snapshot(r));
     lower(r, ins);
     finish_instruction();
@@ -491,6 +625,8 @@ class Assembler {
         break;
       case Op::FPMATH: return lower_fpmath(r, ins);
       case Op::CONV: return lower_conv(r, ins);
+      case Op::CALLN: case Op::CALLA: case Op::CALLL: case Op::CALLS: return lower_call(r, ins);
+      case Op::CARG: return;  // read by its CALL
       default:
         if (ir::is_comparison(ins.o)) return ins.t.is_num() ? lower_num_compare(r, ins) : lower_int_compare(r, ins);
         break;
@@ -741,6 +877,99 @@ class Assembler {
     else e_.ucomisd(fpr(rx), fpr(ry));
   }
 
+  static bool is_call(Op op) {
+    return op == Op::CALLN || op == Op::CALLA || op == Op::CALLL || op == Op::CALLS || op == Op::CALLXS;
+  }
+
+  // ---- Calls through the call table (SysV) ---------------------------------
+
+  // The CARG chain of a call flattened into argument order.
+  void gather_args(Ref r, std::vector<Ref>& args) {
+    if (!is_const(r) && trace_[r].o == Op::CARG) {
+      gather_args(trace_[r].op1, args);
+      args.push_back(trace_[r].op2);
+    } else {
+      args.push_back(r);
+    }
+  }
+
+  // Each argument's SysV register: integers and pointers in rdi rsi rdx rcx
+  // r8 r9, doubles in xmm0..7; stack arguments and floats are not lowered.
+  std::vector<Reg> argument_registers(const std::vector<Ref>& args) {
+    std::vector<Reg> regs;
+    size_t ints = 0, fps = 0;
+    for (Ref a : args) {
+      const ir::Ins& ins = trace_[a];
+      if (ins.t.is_fp()) {
+        if (!ins.t.is_num() || fps >= kFpArgRegs) not_yet();
+        regs.push_back(static_cast<Reg>(regalloc::kFirstFpr + fps++));
+      } else {
+        if (ints >= std::size(kIntArgRegs)) not_yet();
+        regs.push_back(kIntArgRegs[ints++]);
+      }
+    }
+    return regs;
+  }
+
+  // Emitted backwards, so in execution order: arguments into their
+  // registers, call, result out of rax/xmm0 into its home, then every value
+  // a caller-saved register held before the call reloaded (LuaJIT's
+  // ra_evictset: the eviction spills them, the reload follows the call).
+  void lower_call(Ref r, const Ins& ins) {
+    if (!options_.binding || ins.op2 >= options_.binding->calls.size()) not_yet();
+    const ir::CallInfo& info = options_.binding->calls[ins.op2];
+    std::vector<Ref> args;
+    if (ins.op1 != ir::kRefNil) gather_args(ins.op1, args);
+    if (args.size() != info.nargs) not_yet();
+    const std::vector<Reg> arg_regs = argument_registers(args);
+    const Home h = ra_.home(r);
+    const bool has_result = !ins.t.is_pri() && ins.t.base() != ir::IrType::NIL;
+    const Reg result = ins.t.is_fp() ? regalloc::kFirstFpr : static_cast<Reg>(kRax);
+    const Reg held = has_result && holds(h.reg, r) ? h.reg : kNoReg;
+    for (uint32_t bits = (ra_.assigned() & kCallerSaved).bits; bits; bits &= bits - 1) {
+      const Reg reg = static_cast<Reg>(std::countr_zero(bits));
+      if (reg == held) continue;
+      check(!ra_.pinned().has(reg), "a pinned value in a caller-saved register across a call");
+      evict(reg);
+    }
+    if (held != kNoReg) {
+      if (held != result) move(held, result);
+      release_at_definition(held, r);
+    }
+    if (has_result && h.has_spill()) store_spill(result, h.spill);
+    emit_call(info.address);
+    load_arguments(args, arg_regs);
+  }
+
+  // rel32 when the helper is within reach (mcode areas are placed so), else
+  // through r11, which is neither an argument register nor live here.
+  void emit_call(uint64_t target) {
+    const int64_t distance = static_cast<int64_t>(target - (buffer_.position() - 5));
+    if (distance == static_cast<int32_t>(distance)) return e_.call(target);
+    e_.call(r11);
+    e_.mov_imm64(r11, target);
+  }
+
+  // Every argument register is free here (the caller-saved ones were all
+  // evicted): a value not yet in a register simply lives in its argument
+  // register from its definition on; others are moved or loaded.
+  void load_arguments(const std::vector<Ref>& args, const std::vector<Reg>& regs) {
+    for (size_t i = 0; i < args.size(); ++i) {
+      const Ref a = args[i];
+      const Reg target = regs[i];
+      const Home& h = ra_.home(a);
+      if (is_const(a)) {
+        load_constant(target, a);
+      } else if (holds(h.reg, a)) {
+        if (h.reg != target) move(target, h.reg);
+      } else if (is_memory_pinned(a)) {
+        reload(target, h.spill);
+      } else {
+        ra_.assign(target, a);
+      }
+    }
+  }
+
   const ir::Trace& trace_;
   CodeBuffer& buffer_;
   Encoder e_;
@@ -753,6 +982,10 @@ class Assembler {
   std::vector<uint64_t> knum_address_ = std::vector<uint64_t>(ir::kRefBias - trace_.nk(), 0);
   uint64_t sign_mask_ = 0, abs_mask_ = 0, two_pow_52_ = 0, one_ = 0;
   Ref loop_ = 0;
+  RegSet pinnable_ = kPinnable;  // where loop-carried values may live
+  std::vector<Reg> hint_ = std::vector<Reg>(trace_.nins() - trace_.nk(), kNoReg);
+  // A link of a PHI chain -> the value its register passes to at its definition.
+  std::vector<Ref> next_holder_ = std::vector<Ref>(trace_.nins() - trace_.nk(), 0);
   int snap_cursor_ = static_cast<int>(trace_.snaps.size()) - 1;
   uint64_t back_edge_ = 0;
   bool in_loop_body_ = false;

@@ -42,6 +42,9 @@ struct AssembleOptions {
   uint32_t trace_number = 1;
   uint64_t exit_handler = 0;  // TraceAbi::exit_handler_address()
   bool use_sse4_1 = true;     // roundsd for floor/ceil/trunc (else NYI)
+  // The front end's call table, for CALL* (address, result); a trace with
+  // calls and no binding aborts with NYI.
+  const ir::Binding* binding = nullptr;
 };
 
 // Assembles `trace` into `space` (reserve, emit, commit). Throws
