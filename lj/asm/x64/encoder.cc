@@ -241,37 +241,38 @@ void Encoder::emit(Insn insn) {
 
 // ---- Data movement ---------------------------------------------------------
 
+namespace {
+
+// The classic two-opcode ALU-style encoding: `byte_opcode` for 8-bit
+// operands, byte_opcode + 1 otherwise, register in ModRM.reg.
+template <class RegOperand, class RmOperand>
+Form byte_or_word_form(uint8_t byte_opcode, Width width, RegOperand reg, RmOperand rm) {
+  Form form;
+  form.set_width(width);
+  form.set_opcode({static_cast<uint8_t>(width == Width::k8 ? byte_opcode : byte_opcode + 1)});
+  form.set_reg(reg);
+  form.set_rm(rm);
+  return form;
+}
+
+}  // namespace
+
 // mov r/m, r (88/89) with the register source in ModRM.reg.
 void Encoder::mov(Gp dst, Gp src) {
   check(dst.width == src.width, "mov operands differ in width");
-  Form form;
-  form.set_width(dst.width);
-  form.set_opcode({static_cast<uint8_t>(dst.width == Width::k8 ? 0x88 : 0x89)});
-  form.set_reg(src);
-  form.set_rm(dst);
-  emit(encoded(form));
+  emit(encoded(byte_or_word_form(0x88, dst.width, src, dst)));
 }
 
 // mov r, r/m (8A/8B): the load.
 void Encoder::mov(Gp dst, Mem src) {
   operand_width(src, dst.width);
-  Form form;
-  form.set_width(dst.width);
-  form.set_opcode({static_cast<uint8_t>(dst.width == Width::k8 ? 0x8A : 0x8B)});
-  form.set_reg(dst);
-  form.set_rm(src);
-  emit(encoded(form));
+  emit(encoded(byte_or_word_form(0x8A, dst.width, dst, src)));
 }
 
 // mov r/m, r (88/89): the store.
 void Encoder::mov(Mem dst, Gp src) {
   operand_width(dst, src.width);
-  Form form;
-  form.set_width(src.width);
-  form.set_opcode({static_cast<uint8_t>(src.width == Width::k8 ? 0x88 : 0x89)});
-  form.set_reg(src);
-  form.set_rm(dst);
-  emit(encoded(form));
+  emit(encoded(byte_or_word_form(0x88, src.width, src, dst)));
 }
 
 // 8/16/32-bit: B0+r / B8+r with a full-width immediate; 64-bit: C7 /0 id,
@@ -480,22 +481,12 @@ void Encoder::alu(AluOp op, Mem dst, int32_t imm) {
 // 84/85 /r.
 void Encoder::test(Gp lhs, Gp rhs) {
   check(lhs.width == rhs.width, "test operands differ in width");
-  Form form;
-  form.set_width(lhs.width);
-  form.set_opcode({static_cast<uint8_t>(lhs.width == Width::k8 ? 0x84 : 0x85)});
-  form.set_reg(rhs);
-  form.set_rm(lhs);
-  emit(encoded(form));
+  emit(encoded(byte_or_word_form(0x84, lhs.width, rhs, lhs)));
 }
 
 void Encoder::test(Mem lhs, Gp rhs) {
   operand_width(lhs, rhs.width);
-  Form form;
-  form.set_width(rhs.width);
-  form.set_opcode({static_cast<uint8_t>(rhs.width == Width::k8 ? 0x84 : 0x85)});
-  form.set_reg(rhs);
-  form.set_rm(lhs);
-  emit(encoded(form));
+  emit(encoded(byte_or_word_form(0x84, rhs.width, rhs, lhs)));
 }
 
 namespace {
