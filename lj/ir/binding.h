@@ -65,11 +65,22 @@ struct ConstantNames {
   std::function<std::optional<Value>(std::string_view text, IrType hint)> parse;
 };
 
+// The part of a table a key addresses (TDUP templates).
+enum class TablePart : uint8_t { kArray, kHash };
+
+// TDUP's template is a constant table the front end owns and never changes.
+// Given the template (a GC constant), a part and a constant key (an INT
+// array index, or any hash key), the value stored there: nil when absent,
+// nullopt when the front end cannot tell at compile time.
+using TemplateLookup =
+    std::function<std::optional<Value>(const Value& table, TablePart part, const Value& key)>;
+
 // Everything a front end supplies. Lookups by name serve the parser.
 struct Binding {
   std::vector<FieldInfo> fields;
   std::vector<CallInfo> calls;
   ConstantNames constants;
+  TemplateLookup template_value;  // may be empty: nothing is known
 
   std::optional<uint16_t> field_by_name(std::string_view name) const;
   std::optional<uint16_t> call_by_name(std::string_view name) const;

@@ -449,6 +449,7 @@ class Evaluator {
   // Executes one instruction; false when a guard failed (exit taken).
   bool step(Ref r) {
     const Ins& ins = trace_[r];
+    if (options_.record_snapshot_crossings && starts_snapshot(r)) record_crossing(r);
     bool handled;
     if (bool ok = step_sunk(r, ins, &handled); handled) return ok;
     Value& out = values_[r - kRefBias];
@@ -552,6 +553,11 @@ class Evaluator {
     }
     if (ins.t.is_guard() && options_.record_crossings) record_crossing(r);
     return true;
+  }
+
+  bool starts_snapshot(Ref r) const {
+    int n = trace_.snapshot_for(r);
+    return n >= 0 && trace_.snaps[static_cast<size_t>(n)].ref == r;
   }
 
   // What an exit at guard `r` would restore now, kept aside; the run then

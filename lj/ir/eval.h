@@ -65,6 +65,10 @@ struct EvalOptions {
   // Lets a test ask whether a trace that exits earlier than this one
   // still exits to a state this run passed through.
   bool record_crossings = false;
+  // Also record a crossing where each snapshot's range begins (before its
+  // first instruction), guard or not: for passes that add guards (NARROW's
+  // overflow checks), an exit there is one the program could have taken.
+  bool record_snapshot_crossings = false;
 };
 
 EvalResult evaluate(const Trace& trace, const Binding& binding,

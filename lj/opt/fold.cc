@@ -339,37 +339,15 @@ Ref abc_fwd(FoldState& f) {
   return kNextFold;
 }
 
-// ---- NARROW ------------------------------------------------------------------
-
-// An int operand of a number operation: x of CONV num.int(x), or an
-// integral constant. 0 if there is none.
-Ref int_source(FoldState& f, Ref r) {
-  if (ir::is_constant_ref(r)) {
-    if (f.trace[r].o != Op::KNUM) return 0;
-    double v = f.trace.number(r);
-    if (v != std::trunc(v) || v < -2147483648.0 || v > 2147483647.0 || (v == 0 && std::signbit(v)))
-      return 0;
-    return f.b.kint(static_cast<int32_t>(v));
-  }
-  const Ins& ins = f.trace[r];
-  if (ins.o != Op::CONV || ins.t.is_phi() || ins.op2 != ir::conv::mode(IrType::NUM, IrType::INT))
-    return 0;
-  return ins.op1;
-}
-
-// int(num(a) ± num(b)), checked, is a ± b with an overflow guard: the sum
-// of two int32 is exact as a double, and fits exactly when it does not
-// overflow.
-Ref narrow_conv_arith(FoldState& f) {
-  if (!f.options.has(Flag::kNarrow) || f.left_is_phi() || !f.ins.t.is_guard() ||
-      !f.left.t.is_num() || !f.ins.t.is_int())
-    return kNextFold;
-  Ref a = int_source(f, f.left.op1);
-  Ref b = a ? int_source(f, f.left.op2) : 0;
-  if (!a || !b) return kNextFold;
-  Op op = f.left.o == Op::ADD ? Op::ADDOV : Op::SUBOV;
-  f.ins.t = Type::guarded(IrType::INT);
-  return f.retry_with(op, a, b);
+// An ABC the recorder typed non-int (P32, or U32 for a constant length)
+// is one it proved invariant: it also checked the loop's last index before
+// the loop (LuaJIT's rec_idx_abc). After LOOP its copy is dropped when the
+// length is invariant too (LuaJIT's abc_invar).
+Ref abc_invar(FoldState& f) {
+  Ref loop = f.trace.chain(Op::LOOP);
+  if (f.ins.t.is_int() || !loop || f.ins.op1 >= loop) return kNextFold;
+  if (!ir::is_constant_ref(f.ins.op1) && f.left.t.is_phi()) return kNextFold;
+  return kDropFold;
 }
 
 // ---- The rule table ----------------------------------------------------------
@@ -466,13 +444,16 @@ inline constexpr uint16_t INT_NUM = ir::conv::mode(IrType::INT, IrType::NUM);
   _(kfold_abc, ABC, KINT, KINT) \
   _(abc_k, ABC, any, KINT) \
   _(abc_fwd, ABC, any, ADD) \
+  _(abc_invar, ABC, any, any) \
   _(kfold_conv, CONV, KINT, any) \
   _(kfold_conv, CONV, KNUM, any) \
   _(kfold_conv, CONV, KINT64, any) \
   _(kfold_tobit, TOBIT, KNUM, KNUM) \
   _(simplify_conv_int_num, CONV, CONV, INT_NUM) \
-  _(narrow_conv_arith, CONV, ADD, INT_NUM) \
-  _(narrow_conv_arith, CONV, SUB, INT_NUM) \
+  _(narrow_convert, CONV, ADD, INT_NUM) \
+  _(narrow_convert, CONV, SUB, INT_NUM) \
+  _(narrow_convert, TOBIT, ADD, KNUM) \
+  _(narrow_convert, TOBIT, SUB, KNUM) \
   _(simplify_intadd_k, ADD, any, KINT) \
   _(simplify_numadd_negzero, ADD, any, KNUM) \
   _(simplify_intsub_k, SUB, any, KINT) \
@@ -583,7 +564,7 @@ ir::Ref FoldEngine::fold(ir::Builder& builder, ir::Ins ins) {
     return builder.append(ins);
   if (!fold) return builder.cse_or_append(ins);
   const auto& table = rule_table();
-  FoldState f{builder, options_, builder.trace(), ins, Ins{}, Ins{}};
+  FoldState f{builder, options_, builder.trace(), ins, Ins{}, Ins{}, narrow_cache_, binding_};
   for (int retries = 0; retries < 100; ++retries) {
     const ir::OpInfo& oi = f.ins.op_info();
     uint16_t op = static_cast<uint16_t>(f.ins.o);

@@ -28,6 +28,8 @@ struct FoldState {
   Ins ins;    // the instruction being folded (rules may rewrite it)
   Ins left;   // trace[ins.op1] when op1 is a reference
   Ins right;  // trace[ins.op2] when op2 is a reference
+  NarrowCache& narrow;  // NARROW's backprop cache (narrow.cc)
+  const ir::Binding* binding;  // may be null
 
   int32_t left_int() const { return left.int_value(); }
   int32_t right_int() const { return right.int_value(); }
@@ -67,5 +69,8 @@ struct FoldState {
 Ref fwd_load(FoldState& f);    // ALOAD HLOAD ULOAD FLOAD: FWD + load CSE
 Ref dse_store(FoldState& f);   // ASTORE HSTORE USTORE FSTORE: DSE
 Ref cse_reference(FoldState& f);  // HREF NEWREF UREFO UREFC: CSE as FWD allows
+
+// NARROW (narrow.cc): CONV int.num / TOBIT of an ADD/SUB tree.
+Ref narrow_convert(FoldState& f);
 
 }  // namespace lj::opt::fold_internal

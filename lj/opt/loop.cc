@@ -41,7 +41,8 @@ class LoopUnroller {
       subst_[index(r)] = result;
       // A pre-roll value standing for a body value may need a PHI: mark it
       // now so FOLD does not look through it.
-      if (result != r && is_preroll(result) && !trace_[result].t.is_phi()) {
+      if (result != r && is_preroll(result) && !trace_[result].t.is_phi() &&
+          !trace_[result].t.is_pri()) {
         trace_[result].t.set_phi();
         discovered_.push_back(result);
       }
@@ -160,6 +161,13 @@ class LoopUnroller {
       work.pop_back();
       Ref next = subst_[index(p)];
       if (next == p || next == 0) continue;
+      // nil/false/true values are the same in every iteration (LuaJIT
+      // makes no PHI for them either). A CARG link is nil-typed and holds
+      // no value: the body's call reads its operands, which may need PHIs.
+      if (trace_[p].t.is_pri()) {
+        if (trace_[p].o == Op::CARG) note(trace_[p].op1), note(trace_[p].op2);
+        continue;
+      }
       lj::check(next != ir::kRefDrop, "a dropped guard has no value to carry");
       phis.push_back(p);
       note(next);

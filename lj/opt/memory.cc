@@ -7,6 +7,7 @@
 // Array slots, hash slots, fields and upvalues are disjoint memories, as in
 // the reference evaluator.
 #include <algorithm>
+#include <optional>
 
 #include "lj/opt/fold_state.h"
 
@@ -103,17 +104,40 @@ Ref newest_call_barrier(const ir::Trace& t) {
   return std::max<Ref>(t.chain(Op::CALLS), t.chain(Op::CALLXS));
 }
 
-// An array or hash slot of a table this trace allocated with TNEW, which
+// The constant for a template value (TDUP), or kNextFold.
+Ref template_constant(FoldState& f, const Value& v) {
+  switch (v.type) {
+    case IrType::NIL: case IrType::FALSE: case IrType::TRUE: return f.b.kpri(v.type);
+    case IrType::NUM: return f.b.knum(v.as_num());
+    case IrType::INT: return f.b.kint(v.as_int());
+    default: return ir::Type(v.type).is_gc() ? f.b.kgc(v.type, v.bits) : kNextFold;
+  }
+}
+
+// What a fresh table holds at `address` before any store: nil for TNEW;
+// for TDUP at a constant key, the template's value as the binding tells.
+std::optional<Value> fresh_table_value(FoldState& f, const Address& address) {
+  const ir::Trace& t = f.trace;
+  const Ins& alloc = t[address.object];
+  if (alloc.o == Op::TNEW) return Value::nil();
+  if (!f.binding || !f.binding->template_value || !ir::is_constant_ref(address.key) ||
+      !ir::is_constant_ref(alloc.op1))
+    return std::nullopt;
+  ir::TablePart part = address.family == Op::AREF ? ir::TablePart::kArray : ir::TablePart::kHash;
+  return f.binding->template_value(f.constant(alloc.op1), part, f.constant(address.key));
+}
+
+// An array or hash slot of a table this trace allocated (TNEW, TDUP), which
 // no store may have written since (the store search reached below the
-// allocation): nil, as LuaJIT's fwd_ahload folds it. A load checked for
-// another type always fails. (TDUP would need the template's contents at
-// compile time, which the binding does not offer.)
+// allocation): nil, or TDUP's template value, as LuaJIT's fwd_ahload folds
+// it. A load checked for another type always fails.
 Ref load_from_fresh_table(FoldState& f, const Address& address, Ref store_limit) {
   const ir::Trace& t = f.trace;
   if (f.ins.o != Op::ALOAD && f.ins.o != Op::HLOAD) return kNextFold;
-  if (ir::is_constant_ref(address.object) || t[address.object].o != Op::TNEW) return kNextFold;
-  if (store_limit >= address.object) return kNextFold;
-  if (f.ins.t.base() == IrType::NIL) return f.b.kpri(IrType::NIL);
+  if (!is_allocation(t, address.object) || store_limit >= address.object) return kNextFold;
+  std::optional<Value> value = fresh_table_value(f, address);
+  if (!value) return kNextFold;
+  if (f.ins.t.base() == value->type) return template_constant(f, *value);
   return f.ins.t.is_guard() ? kFailFold : kNextFold;
 }
 

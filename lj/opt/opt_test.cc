@@ -79,10 +79,10 @@ std::string run_case(const Options& options, const TextCase& c) {
   if (!trace.ok()) return "PARSE ERROR: " + std::string(trace.status().message());
   try {
     trace->loops_to_self = options.has(Flag::kLoop);
-    ir::Trace result = reemit(*trace, options);
+    ir::Trace result = reemit(*trace, options, nullptr, &tb.binding());
     std::string failure;
     if (options.has(Flag::kLoop)) {
-      FoldEngine fold(options);
+      FoldEngine fold(options, &tb.binding());
       ir::Builder b(result, &fold, options.emit_options());
       if (auto reason = optimize_loop(b)) failure = "LOOP failed: " + std::string(ir::message(*reason)) + "\n";
     }
@@ -185,6 +185,60 @@ TEST(Sink, ExitRebuildsTheLoopCarriedTableOfThePreviousIteration) {
     const ir::Object& table = result.state.objects.at(result.state.slots.at(1).bits);
     EXPECT_EQ(table.fields.at(tb.field("test.x")).as_num(), 14.0);
   }
+}
+
+}  // namespace
+}  // namespace lj::opt
+
+namespace lj::opt {
+namespace {
+
+// What the reference build records for -(i-50), i % 7, 1.0001^i, t[i+1]
+// with an int loop index i (luajit -jdump on such loops).
+TEST(Narrowing, RecorderCallsEmitWhatLuaJitRecords) {
+  testing::TestBinding tb;
+  ir::Trace trace;
+  FoldEngine fold(Options::level(3), &tb.binding());
+  ir::Builder b(trace, &fold);
+  Narrowing narrow(b, fold);
+  b.snapshot(0, 2, 2, {});
+  ir::Ref i = b.emit(ir::Op::SLOAD, ir::Type(ir::IrType::INT), 1, ir::sload::kConvert | ir::sload::kInherit);
+  ir::Ref d = narrow.arith(ir::Op::SUB, i, b.kint(50), 7, 50);
+  narrow.negate(d, -43);
+  narrow.modulo(i, b.kint(7), 7);
+  narrow.power(b.knum(1.0001), i);
+  narrow.index(narrow.arith(ir::Op::ADD, i, b.kint(1), 7, 1));
+  narrow.arith(ir::Op::ADD, i, b.kint(2147483647), 7, 2147483647);  // would overflow now
+  narrow.to_bit(narrow.arith(ir::Op::SUB, i, b.kint(3), 7, 3));
+  EXPECT_EQ(ir::dump(trace, tb.binding()),
+            "....        SNAP   #0   [ ---- ---- ]\n"
+            "0001    int SLOAD  #1    CI\n"
+            "0002 >  int SUBOV  0001  +50 \n"
+            "0003 >  int NE     0002  +0  \n"
+            "0004 >  int SUBOV  +0    0002\n"
+            "0005    int MOD    0001  +7  \n"
+            "0006    num CONV   0001  num.int\n"
+            "0007    num POW    +1.0001  0006\n"
+            "0008 >  int ADDOV  0001  +1  \n"
+            "0009    int ADD    0001  +1  \n"
+            "0010    num ADD    0006  +2147483647\n"
+            "0011 >  int SUBOV  0001  +3  \n"
+            "0012    int ADD    0001  -3  \n");
+}
+
+TEST(Narrowing, ForLoopIndexIsIntOnlyWhenItCannotOverflow) {
+  Options o = Options::level(3);
+  EXPECT_EQ(narrow_for_loop(o, 1, 100, 1), ir::IrType::INT);
+  EXPECT_EQ(narrow_for_loop(o, 100, -5, -1), ir::IrType::INT);
+  EXPECT_EQ(narrow_for_loop(o, 1, 2147483647, 1), ir::IrType::NUM);
+  EXPECT_EQ(narrow_for_loop(o, 1, -2147483647, -2), ir::IrType::NUM);
+  EXPECT_EQ(narrow_for_loop(o, 0.5, 10, 1), ir::IrType::NUM);
+  EXPECT_EQ(narrow_for_loop(o, 1, 10, 0.25), ir::IrType::NUM);
+  o.set(Flag::kNarrow, false);
+  EXPECT_EQ(narrow_for_loop(o, 1, 100, 1), ir::IrType::NUM);
+  EXPECT_TRUE(is_int32_value(-0.0));
+  EXPECT_FALSE(is_int32_value(2147483648.0));
+  EXPECT_FALSE(is_int32_value(std::nan("")));
 }
 
 }  // namespace

@@ -22,9 +22,9 @@ namespace {
 
 class Reemitter {
  public:
-  Reemitter(const ir::Trace& source, const Options& options)
+  Reemitter(const ir::Trace& source, const Options& options, const ir::Binding* binding)
       : source_(source),
-        fold_(options),
+        fold_(options, binding),
         builder_(target_, &fold_,
                  options.emit_options()),
         map_(source.nins() - ir::kRefBias, ir::kRefNil) {}
@@ -85,8 +85,9 @@ class Reemitter {
 
 }  // namespace
 
-ir::Trace reemit(const ir::Trace& source, const Options& options, ir::Ref* aborted_at) {
-  Reemitter reemitter(source, options);
+ir::Trace reemit(const ir::Trace& source, const Options& options, ir::Ref* aborted_at,
+                 const ir::Binding* binding) {
+  Reemitter reemitter(source, options, binding);
   try {
     return reemitter.run(options);
   } catch (const ir::TraceAbort&) {

@@ -60,6 +60,24 @@ TestBinding::TestBinding() {
                                         num_fn([](double a, double b) { return std::pow(a, b); })});
   binding_.calls.push_back(ir::CallInfo{"fmod", 0x1020, 2, IrType::NUM, 0,
                                         num_fn([](double a, double b) { return std::fmod(a, b); })});
+  binding_.template_value = [this](const ir::Value& table, ir::TablePart part,
+                                   const ir::Value& key) -> std::optional<ir::Value> {
+    auto it = templates_.find(table.bits);
+    if (it == templates_.end()) return std::nullopt;
+    const ir::Object& o = it->second;
+    if (part == ir::TablePart::kArray) {
+      if (key.type != IrType::INT) return std::nullopt;
+      size_t i = static_cast<size_t>(static_cast<uint32_t>(key.as_int()));
+      return i < o.array.size() ? o.array[i] : ir::Value::nil();
+    }
+    for (const auto& [k, v] : o.hash)
+      if (k == key) return v;
+    return ir::Value::nil();
+  };
+  ir::Object standard;
+  standard.array = {ir::Value::nil(), ir::Value::number(1), ir::Value::number(2.5)};
+  standard.hash.emplace_back(string("x"), ir::Value::number(3.5));
+  add_template(kTemplateName, standard);
   binding_.constants.format = [this](const ir::Value& v) { return format(v); };
   binding_.constants.parse = [this](std::string_view t, ir::IrType hint) { return parse(t, hint); };
 }
@@ -81,6 +99,18 @@ ir::Value TestBinding::named(ir::IrType t, std::string_view name) {
   names_[v.bits] = {t, key};
   by_text_[key] = v;
   return v;
+}
+
+ir::Value TestBinding::add_template(std::string_view name, ir::Object contents) {
+  ir::Value v = named(ir::IrType::TAB, name);
+  templates_[v.bits] = std::move(contents);
+  return v;
+}
+
+const ir::Object& TestBinding::template_object(const ir::Value& table) const {
+  auto it = templates_.find(table.bits);
+  lj::check(it != templates_.end(), "not a template");
+  return it->second;
 }
 
 uint16_t TestBinding::field(std::string_view name) const {

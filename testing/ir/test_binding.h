@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "lj/ir/binding.h"
+#include "lj/ir/eval.h"
 
 namespace lj::testing {
 
@@ -20,6 +21,13 @@ class TestBinding {
   ir::Value string(std::string_view text);
   // An object of type `t` printed as `name`.
   ir::Value named(ir::IrType t, std::string_view name);
+  // A TDUP template printed as `name` whose contents the binding reveals
+  // (Binding::template_value). The evaluator needs the same object in its
+  // MachineState (template_object).
+  ir::Value add_template(std::string_view name, ir::Object contents);
+  const ir::Object& template_object(const ir::Value& table) const;
+  // A template every TestBinding knows: array {nil, 1, 2.5}, hash {x = 3.5}.
+  static constexpr std::string_view kTemplateName = "{1,2.5,x=3.5}";
 
   // Field and call numbers by name (the test's view of the tables).
   uint16_t field(std::string_view name) const;
@@ -32,6 +40,7 @@ class TestBinding {
   ir::Binding binding_;
   absl::flat_hash_map<uint64_t, std::pair<ir::IrType, std::string>> names_;
   absl::flat_hash_map<std::string, ir::Value> by_text_;
+  absl::flat_hash_map<uint64_t, ir::Object> templates_;
   uint64_t next_id_ = 0x1000;
 };
 

@@ -92,6 +92,9 @@ class TraceBuilder {
     table.fields[binding_.field("test.x")] = ir::Value::number(pick(kNums, recipe_.inputs[0] + 3));
     built_.state.objects[0x7000] = table;
     built_.state.objects[0x7100] = table;
+    // A TDUP template with the same shape (keys a b c exist: HREFK holds).
+    template_ = binding_.add_template("{gen}", table);
+    built_.state.objects[template_.bits] = table;
     built_.state.slots[0] = ir::Value::object(IrType::TAB, 0x7000);
     built_.state.slots[5] = ir::Value::object(IrType::TAB, recipe_.same_tables ? 0x7000 : 0x7100);
     built_.state.slots[1] = ir::Value::number(pick(kNums, recipe_.inputs[0]));
@@ -192,7 +195,12 @@ class TraceBuilder {
         break;
       }
       case kAllocate:
-        tables_.push_back(b_.emit(Op::TNEW, Type::guarded(IrType::TAB), 4, 0));
+        // TNEW, or TDUP of the template (loads before stores fold to its values).
+        if (s.op & 1)
+          tables_.push_back(b_.emit(Op::TDUP, Type::guarded(IrType::TAB),
+                                    b_.kgc(IrType::TAB, template_.bits), 0));
+        else
+          tables_.push_back(b_.emit(Op::TNEW, Type::guarded(IrType::TAB), 4, 0));
         break;
     }
   }
@@ -219,12 +227,22 @@ class TraceBuilder {
     if (s.slots & 0x80) {
       index = b_.kint(s.constant % 6);
       // In loops, also t[i] and t[i-1] with the loop counter i, checked.
-      if (recipe_.loops && (s.constant & 0x10))
-        index = s.constant & 0x20 ? counter_slot_
-                                  : b_.emit(Op::ADD, Type(IrType::INT), counter_slot_, b_.kint(-1));
+      int offset = s.constant & 0x20 ? 0 : -1;
+      bool counter = recipe_.loops && (s.constant & 0x10);
+      if (counter)
+        index = offset == 0 ? counter_slot_
+                            : b_.emit(Op::ADD, Type(IrType::INT), counter_slot_, b_.kint(offset));
       Ref size = b_.emit(Op::FLOAD, Type(IrType::INT), table(s), binding_.field("tab.asize"));
       snapshot(s);
-      b_.emit(Op::ABC, Type::guarded(IrType::INT), size, index);
+      if (counter && (s.constant & 0x40)) {
+        // As LuaJIT's recorder hoists it: the loop's last index (the counter
+        // stays below the limit) and this one, both marked invariant (P32).
+        int32_t last = 2 + recipe_.trip % 30 - 2 + offset;
+        b_.emit(Op::ABC, Type::guarded(IrType::P32), size, b_.kint(last));
+        b_.emit(Op::ABC, Type::guarded(IrType::P32), size, index);
+      } else {
+        b_.emit(Op::ABC, Type::guarded(IrType::INT), size, index);
+      }
       return b_.emit(Op::AREF, Type(IrType::P64), array, index);
     }
     if (s.konst && (s.constant & 8)) {
@@ -294,6 +312,7 @@ class TraceBuilder {
   BuiltTrace built_;
   Builder b_;
   std::vector<Ref> tables_;
+  ir::Value template_;    // TDUP's template
   Ref counter_slot_ = 0;  // the loop counter as the iteration starts
   Ref counter_ = 0;       // … and as it ends
   std::vector<Ref> ints_, nums_, live_weak_;
