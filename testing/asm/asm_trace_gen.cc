@@ -33,8 +33,22 @@ constexpr ir::FpMath kFpMath[] = {ir::FpMath::FLOOR, ir::FpMath::CEIL, ir::FpMat
 
 enum Kind : uint8_t {
   kIntArith, kNumArith, kFpMathStep, kIntToNum, kNumToInt, kOverflow, kCompare,
-  kSnapshot, kCall, kKindCount
+  kSnapshot, kCall, kMemory, kMoreMemory, kKindCount
 };
+
+static_assert(kMemory == kMemoryStepKind);
+
+// Memory steps (AsmStep::op picks one).
+enum MemoryKind : uint8_t {
+  kArrayLoad, kArrayStore, kHashLoad, kHashStore, kHrefLoad, kNewref, kFieldLoad,
+  kFieldStore, kUpvalueLoad, kUpvalueStore, kTableLoad, kAllocate, kIdentity, kMemoryKindCount
+};
+
+// String keys: a b c exist in every table (nodes 0..2), d never, e f are
+// inserted by NEWREF. Ids are fixed payloads (no object behind a string).
+ir::Value string_key(int k) { return ir::Value::object(IrType::STR, 0x51000 + 16 * static_cast<uint64_t>(k)); }
+constexpr double kPresentNumberKey = 2.5;
+constexpr double kNewNumberKeys[] = {3.5, 4.5};
 
 // ---- Helpers called from generated traces (pure, so CSE/LOOP may move them)
 
@@ -47,7 +61,15 @@ double eight_helper(int32_t a, double b, int32_t c, double d, int32_t e, double 
   return a + b * 0.5 - c + d * 0.25 + 3.0 * e - f + g - 2.0 * h;
 }
 
-enum Helper : uint8_t { kMix, kFma, kEight, kHelperCount };
+// Eight integers and ten numbers: two of each go on the stack (SysV).
+double many_helper(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_t f, int32_t g,
+                   int32_t h, double p, double q, double r, double s, double t, double u,
+                   double v, double w, double x, double y) {
+  return a - 2.0 * b + 3.0 * c - d + e * 0.5 - f + g * 0.25 - 4.0 * h + p - q * 0.5 + r * 2.0 -
+         s + t * 0.125 - u + v * 3.0 - w + x * 0.75 - y * 8.0;
+}
+
+enum Helper : uint8_t { kMix, kFma, kEight, kMany, kHelperCount };
 
 // The helpers appended to the test binding's call table.
 struct AsmBinding {
@@ -68,6 +90,15 @@ struct AsmBinding {
                                return ir::Value::number(eight_helper(v[0].as_int(), v[1].as_num(), v[2].as_int(),
                                                                      v[3].as_num(), v[4].as_int(), v[5].as_num(),
                                                                      v[6].as_int(), v[7].as_num()));
+                             }});
+    binding.calls.push_back({"many", reinterpret_cast<uint64_t>(&many_helper), 18, IrType::NUM, 0,
+                             [](Args v) {
+                               return ir::Value::number(many_helper(
+                                   v[0].as_int(), v[1].as_int(), v[2].as_int(), v[3].as_int(),
+                                   v[4].as_int(), v[5].as_int(), v[6].as_int(), v[7].as_int(),
+                                   v[8].as_num(), v[9].as_num(), v[10].as_num(), v[11].as_num(),
+                                   v[12].as_num(), v[13].as_num(), v[14].as_num(), v[15].as_num(),
+                                   v[16].as_num(), v[17].as_num()));
                              }});
   }
 };
@@ -91,7 +122,7 @@ ir::Value input(uint8_t choice, bool integer_slot) {
 
 class Generator {
  public:
-  explicit Generator(const AsmRecipe& recipe) : recipe_(recipe), b_(trace_, nullptr, raw()) {}
+  Generator(const AsmRecipe& recipe, TestHeap* heap) : recipe_(recipe), heap_(heap), b_(trace_, nullptr, raw()) {}
 
   AsmCase run() {
     trace_.loops_to_self = recipe_.loops;
@@ -112,6 +143,7 @@ class Generator {
       for (Ref r : rot_nums_) nums_.push_back(r);
       for (Ref r : rot_ints_) ints_.push_back(r);
     }
+    make_memory();
     if (recipe_.loops) {
       snapshot(AsmStep{});
       b_.emit(Op::LT, Type::guarded(IrType::INT), counter_, b_.kint(2 + recipe_.trip % 200));
@@ -182,7 +214,174 @@ class Generator {
         break;
       }
       case kCall: return call(s);
+      case kMemory: case kMoreMemory: return memory(s);
       default: snapshot(s); break;
+    }
+  }
+
+  // ---- Memory ---------------------------------------------------------------
+
+  uint64_t object_id(uint64_t fake) { return heap_ ? heap_->new_object() : fake; }
+
+  // A stored value: mostly numbers; in a calm recipe only numbers.
+  ir::Value memory_value(uint8_t choice) {
+    if (recipe_.calm || choice % 16 < 11) return ir::Value::number(pick(kNums, choice / 16 + choice));
+    if (choice % 16 < 13) return ir::Value::nil();
+    if (choice % 16 == 13) return ir::Value::boolean(true);
+    return ir::Value::object(IrType::TAB, table_b_);
+  }
+
+  // Tables A and B (4 array slots, keys a b c and 2.5), function F with
+  // three upvalues, in slots 42..44; their type-checked loads start the trace.
+  void make_memory() {
+    const auto& m = recipe_.memory;
+    table_a_ = object_id(0x7000);
+    table_b_ = recipe_.same_tables ? table_a_ : object_id(0x7100);
+    const uint64_t fn = object_id(0x7200);
+    for (int t = 0; t < 2; ++t) {
+      ir::Object table;
+      for (int i = 0; i < 4; ++i) table.array.push_back(memory_value(m[static_cast<size_t>(4 * t + i)]));
+      for (int k = 0; k < 3; ++k) table.hash.emplace_back(string_key(k), memory_value(m[static_cast<size_t>(8 + k + t)]));
+      table.hash.emplace_back(ir::Value::number(kPresentNumberKey), ir::Value::number(pick(kNums, m[11])));
+      table.fields[asm_binding_tables().base.field("test.x")] = ir::Value::number(pick(kNums, m[12]));
+      state_.objects[t ? table_b_ : table_a_] = table;
+    }
+    // TDUP's template: like A and B, all numbers.
+    template_ = object_id(0x7300);
+    ir::Object copied = state_.objects[table_a_];
+    for (ir::Value& v : copied.array) v = ir::Value::number(0.5);
+    for (auto& [key, v] : copied.hash) v = ir::Value::number(-2.5);
+    state_.objects[template_] = copied;
+    ir::Object function;
+    function.type = IrType::FUNC;
+    for (int i = 0; i < 3; ++i) function.upvalues.push_back(memory_value(m[static_cast<size_t>(12 + i)]));
+    state_.objects[fn] = function;
+    state_.slots[42] = ir::Value::object(IrType::TAB, table_a_);
+    state_.slots[43] = !recipe_.calm && m[15] % 16 == 15 ? ir::Value::number(1) : ir::Value::object(IrType::TAB, table_b_);
+    state_.slots[44] = ir::Value::object(IrType::FUNC, fn);
+    tables_.push_back(sload(42, IrType::TAB, ir::sload::kTypeCheck));
+    tables_.push_back(sload(43, IrType::TAB, ir::sload::kTypeCheck));
+    function_ = sload(44, IrType::FUNC, ir::sload::kTypeCheck);
+  }
+
+  Ref table(const AsmStep& s) { return tables_[s.a % tables_.size()]; }
+  uint16_t field(const char* name) { return asm_binding_tables().base.field(name); }
+
+  // A value to store: a number, or (not calm) sometimes nil, true or a table.
+  Ref stored_value(const AsmStep& s) {
+    if (recipe_.calm || s.b % 8 != 7) return num_operand(s.b);
+    switch ((s.b >> 3) % 3) {
+      case 0: return b_.kpri(IrType::NIL);
+      case 1: return b_.kpri(IrType::TRUE);
+      default: return tables_[(s.b >> 5) % tables_.size()];
+    }
+  }
+
+  // t[i]: a constant index, i & 3, or (not calm) i & 7 behind a bounds check.
+  Ref array_ref(const AsmStep& s) {
+    const Ref t = table(s);
+    const Ref array = b_.emit(Op::FLOAD, Type(IrType::P64), t, field("tab.array"));
+    Ref index;
+    if (s.konst) {
+      index = b_.kint(s.b % 4);
+    } else if (recipe_.calm || !(s.b & 0x100)) {
+      index = b_.emit(Op::BAND, Type(IrType::INT), int_operand(s.b), b_.kint(3));
+    } else {
+      index = b_.emit(Op::BAND, Type(IrType::INT), int_operand(s.b), b_.kint(7));
+      const Ref size = b_.emit(Op::FLOAD, Type(IrType::INT), t, field("tab.asize"));
+      snapshot(s);
+      b_.emit(Op::ABC, Type::guarded(IrType::INT), size, index);
+    }
+    return b_.emit(Op::AREF, Type(IrType::P64), array, index);
+  }
+
+  // t.a / t.b / t.c through HREFK; (not calm) sometimes the absent t.d.
+  Ref hrefk(const AsmStep& s) {
+    const int k = !recipe_.calm && s.b % 8 == 7 ? 3 : s.b % 3;
+    const Ref key = b_.kgc(IrType::STR, string_key(k).bits);
+    snapshot(s);
+    return b_.emit(Op::HREFK, Type::guarded(IrType::P64), table(s), trace_.kslot(key, static_cast<uint32_t>(k % 3)));
+  }
+
+  // A loaded value, type-checked as a number (or, by `b`, as nil).
+  void guarded_load(Op op, Ref ref, const AsmStep& s) {
+    snapshot(s);
+    if (!recipe_.calm && s.b % 16 == 13) {
+      b_.emit(op, Type::guarded(IrType::NIL), ref, 0);
+      return;
+    }
+    nums_.push_back(b_.emit(op, Type::guarded(IrType::NUM), ref, 0));
+  }
+
+  Ref uref(const AsmStep& s) {
+    return b_.emit(s.b & 8 ? Op::UREFC : Op::UREFO, Type(IrType::P64), function_, s.b % 3);
+  }
+
+  void memory(const AsmStep& s) {
+    switch (static_cast<MemoryKind>(s.op % kMemoryKindCount)) {
+      case kArrayLoad: return guarded_load(Op::ALOAD, array_ref(s), s);
+      case kArrayStore: b_.emit(Op::ASTORE, Type(IrType::NUM), array_ref(s), stored_value(s)); return;
+      case kHashLoad: return guarded_load(Op::HLOAD, hrefk(s), s);
+      case kHashStore: b_.emit(Op::HSTORE, Type(IrType::NUM), hrefk(s), stored_value(s)); return;
+      case kHrefLoad: {
+        if (recipe_.calm) return snapshot(s);
+        const uint32_t k = s.b % 6;
+        const Ref key = k < 4 ? b_.kgc(IrType::STR, string_key(static_cast<int>(k)).bits)
+                      : k == 4 ? b_.knum(kPresentNumberKey) : num_operand(s.b);
+        return guarded_load(Op::HLOAD, b_.emit(Op::HREF, Type(IrType::P64), table(s), key), s);
+      }
+      case kNewref: {
+        // At most four new keys per table: the hash part (8 nodes) never fills.
+        const uint32_t k = s.b % 4;
+        const Ref key = k < 2 ? b_.kgc(IrType::STR, string_key(4 + static_cast<int>(k)).bits)
+                              : b_.knum(kNewNumberKeys[k - 2]);
+        snapshot(s);
+        const Ref ref = b_.emit(Op::NEWREF, Type(IrType::P64), table(s), key);
+        b_.emit(Op::HSTORE, Type(IrType::NUM), ref, stored_value(s));
+        return;
+      }
+      case kFieldLoad:
+        if (s.b & 1) ints_.push_back(b_.emit(Op::FLOAD, Type(IrType::INT), table(s), field("tab.asize")));
+        else nums_.push_back(b_.emit(Op::FLOAD, Type(IrType::NUM), table(s), field(s.b & 2 ? "test.y" : "test.x")));
+        return;
+      case kFieldStore: {
+        const Ref ref = b_.emit(Op::FREF, Type(IrType::P64), table(s), field(s.b & 2 ? "test.y" : "test.x"));
+        b_.emit(Op::FSTORE, Type(IrType::NUM), ref, num_operand(s.b));
+        return;
+      }
+      case kUpvalueLoad: return guarded_load(Op::ULOAD, uref(s), s);
+      case kUpvalueStore: b_.emit(Op::USTORE, Type(IrType::NUM), uref(s), stored_value(s)); return;
+      case kTableLoad: {
+        // A[3] as a table (it may hold B, or something else: the guard exits).
+        if (recipe_.calm) return snapshot(s);
+        const Ref array = b_.emit(Op::FLOAD, Type(IrType::P64), tables_[0], field("tab.array"));
+        const Ref ref = b_.emit(Op::AREF, Type(IrType::P64), array, b_.kint(3));
+        snapshot(s);
+        tables_.push_back(b_.emit(Op::ALOAD, Type::guarded(IrType::TAB), ref, 0));
+        return;
+      }
+      case kAllocate: {
+        // A new table: TNEW (nil array, empty hash: loads of it exit) or a
+        // TDUP of the template. Sunk when it does not escape.
+        snapshot(s);
+        if (recipe_.calm || s.b & 1)
+          tables_.push_back(b_.emit(Op::TDUP, Type::guarded(IrType::TAB), b_.kgc(IrType::TAB, template_), 0));
+        else
+          tables_.push_back(b_.emit(Op::TNEW, Type::guarded(IrType::TAB), 4, 0));
+        // A GC check after some allocations (the test's step helper runs
+        // or not; the evaluator has no collector: nothing may change).
+        if (s.b & 2) b_.emit(Op::GCSTEP, Type(IrType::NIL), 0, 0);
+        return;
+      }
+      case kIdentity: {
+        // Is this table A (or the same as another)? An identity guard.
+        if (recipe_.calm) return snapshot(s);
+        snapshot(s);
+        const Ref other = s.b & 4 ? b_.kgc(IrType::TAB, table_a_) : tables_[(s.b >> 3) % tables_.size()];
+        b_.emit(s.b & 1 ? Op::EQ : Op::NE, Type::guarded(IrType::TAB), table(s), other);
+        return;
+      }
+      default: return;
     }
   }
 
@@ -203,8 +402,11 @@ class Generator {
     switch (helper) {
       case kMix: args = {operand(false), operand(false)}; break;
       case kFma: args = {operand(true), operand(true), operand(true)}; break;
-      default:
+      case kEight:
         for (int i = 0; i < 8; ++i) args.push_back(operand(i & 1));
+        break;
+      default:
+        for (int i = 0; i < 18; ++i) args.push_back(operand(i >= 8));
         break;
     }
     Ref chain = args[0];
@@ -228,13 +430,15 @@ class Generator {
         const std::vector<Ref>& pool = slot & 1 ? nums_ : ints_;
         r = pool[pool.size() - 1 - static_cast<size_t>((slot - 10) / 2) % pool.size()];
       } else {
-        const size_t n = ints_.size() + nums_.size();
+        const size_t n = ints_.size() + nums_.size() + tables_.size();
         const size_t i = (next >> 8) % n;
-        r = i < ints_.size() ? ints_[i] : nums_[i - ints_.size()];
+        r = i < ints_.size() ? ints_[i]
+          : i < ints_.size() + nums_.size() ? nums_[i - ints_.size()]
+                                            : tables_[i - ints_.size() - nums_.size()];
       }
       entries.push_back(SnapEntry::make(static_cast<uint32_t>(slot), 0, r));
     }
-    b_.snapshot(pc_++, 42, 42, entries);
+    b_.snapshot(pc_++, 45, 45, entries);
   }
 
   // The loop snapshot: what each loop-carried slot holds for the next
@@ -256,10 +460,13 @@ class Generator {
   }
 
   const AsmRecipe& recipe_;
+  TestHeap* heap_;
   ir::Trace trace_;
   ir::MachineState state_;
   ir::Builder b_;
-  std::vector<Ref> ints_, nums_, rot_nums_, rot_ints_;
+  std::vector<Ref> ints_, nums_, rot_nums_, rot_ints_, tables_;
+  uint64_t table_a_ = 0, table_b_ = 0, template_ = 0;
+  Ref function_ = 0;
   Ref counter_ = 0;
   uint64_t pc_ = 1;
 };
@@ -285,13 +492,15 @@ rc::Gen<AsmRecipe> arbitrary_asm_recipe() {
       rc::gen::set(&AsmRecipe::rotate, rc::gen::arbitrary<bool>()),
       rc::gen::set(&AsmRecipe::inputs, rc::gen::arbitrary<std::array<uint8_t, 9>>()),
       rc::gen::set(&AsmRecipe::trip, rc::gen::inRange<uint8_t>(0, 255)),
-      rc::gen::set(&AsmRecipe::calm, rc::gen::arbitrary<bool>()));
+      rc::gen::set(&AsmRecipe::calm, rc::gen::arbitrary<bool>()),
+      rc::gen::set(&AsmRecipe::memory, rc::gen::arbitrary<std::array<uint8_t, 16>>()),
+      rc::gen::set(&AsmRecipe::same_tables, rc::gen::arbitrary<bool>()));
 }
 
 const ir::Binding& asm_binding() { return asm_binding_tables().binding; }
 
-std::optional<AsmCase> build_asm_case(const AsmRecipe& recipe) {
-  AsmCase raw = Generator(recipe).run();
+std::optional<AsmCase> build_asm_case(const AsmRecipe& recipe, TestHeap* heap) {
+  AsmCase raw = Generator(recipe, heap).run();
   const opt::Options options = opt::Options::level(3);
   try {
     AsmCase out{opt::reemit(raw.trace, options), raw.state};
@@ -301,6 +510,7 @@ std::optional<AsmCase> build_asm_case(const AsmRecipe& recipe) {
       // LOOP failed (type instability etc.): assemble it as a straight trace.
       if (opt::optimize_loop(b)) out.trace.loops_to_self = false;
     }
+    opt::sink_allocations(out.trace);
     return out;
   } catch (const ir::TraceAbort&) {
     return std::nullopt;

@@ -1,6 +1,7 @@
 // Random traces restricted to what the x86-64 assembler lowers (stack loads,
-// int and number arithmetic, overflow/conversion/comparison guards, FPMATH,
-// loops with PHI swaps and rotations, snapshots naming many values), built
+// loads and stores through arrays, hash slots, fields and upvalues with
+// type guards that pass and fail, int and number arithmetic,
+// overflow/conversion/comparison guards, FPMATH, loops with PHI swaps and rotations, snapshots naming many values), built
 // raw and then optimized as the trace compiler would (FOLD/CSE/DCE, LOOP).
 // Any prefix of a recipe's steps is a valid recipe, so rapidcheck shrinks.
 #pragma once
@@ -15,6 +16,7 @@
 #include "lj/ir/binding.h"
 #include "lj/ir/eval.h"
 #include "lj/ir/ir.h"
+#include "testing/asm/test_heap.h"
 
 namespace lj::testing {
 
@@ -37,7 +39,16 @@ struct AsmRecipe {
   // Only valid inputs and no guards but the loop counter's: the loop runs
   // its full trip count (many iterations) before exiting.
   bool calm = false;
+  // Memory the trace reaches: tables A (slot 42) and B (slot 43, or A
+  // itself, or not a table), function F (slot 44) with 3 upvalues. Each
+  // byte picks one stored value (mostly numbers; nil, true or table B so
+  // type guards fail).
+  std::array<uint8_t, 16> memory{};
+  bool same_tables = false;
 };
+
+// AsmStep::kind of a memory step (its `op` picks the kind of access).
+inline constexpr uint8_t kMemoryStepKind = 9;
 
 rc::Gen<AsmStep> arbitrary_asm_step();
 rc::Gen<AsmRecipe> arbitrary_asm_recipe();
@@ -49,13 +60,16 @@ struct AsmCase {
 
 // The optimized trace and its start state; nullopt when optimization
 // aborts ("guard would always fail" — nothing to assemble).
-std::optional<AsmCase> build_asm_case(const AsmRecipe& recipe);
+// The objects get their ids from `heap` (its blocks' addresses), or fake
+// ids without one (enough to assemble, not to run).
+std::optional<AsmCase> build_asm_case(const AsmRecipe& recipe, TestHeap* heap = nullptr);
 
 // The binding the generated traces use: testing/ir's test binding plus the
 // pure C++ helpers the generator calls (CALLN/CALLL/CALLS with CARG chains):
 //   mix(int a, int b) -> int           a * 31 + b, wrapping
 //   fma(num a, num b, num c) -> num    a * b + c
 //   eight(int, num, int, num, int, num, int, num) -> num   a weighted sum
+//   many(8 ints, 10 nums) -> num       a weighted sum; 2 + 2 stack arguments
 // Their `evaluate` calls the very same C++ functions, so the evaluator and
 // the machine code compute through the call table alike.
 const ir::Binding& asm_binding();

@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <string>
 
 #include "lj/asm/mcode.h"
 #include "lj/asm/x64/assembler.h"
@@ -19,7 +20,7 @@ namespace {
 
 // A deterministic recipe (an LCG picks the steps) whose optimized trace has
 // about `target` instructions; `loops` adds LOOP, PHIs and a copied body.
-ir::Trace make_trace(uint32_t target, bool loops) {
+ir::Trace make_trace(uint32_t target, bool loops, bool memory_heavy = false) {
   AsmRecipe recipe;
   recipe.loops = loops;
   recipe.rotate = loops;
@@ -31,6 +32,7 @@ ir::Trace make_trace(uint32_t target, bool loops) {
   for (;;) {
     AsmStep s;
     s.kind = static_cast<uint8_t>(next());
+    if (memory_heavy && s.kind % 3 != 0) s.kind = kMemoryStepKind;
     s.op = static_cast<uint8_t>(next());
     s.a = static_cast<uint16_t>(next());
     s.b = static_cast<uint16_t>(next());
@@ -44,15 +46,19 @@ ir::Trace make_trace(uint32_t target, bool loops) {
   }
 }
 
+// Arguments: loop (0/1), memory-heavy (0/1), fuse loads into their users (0/1).
 void BM_AssembleTrace(benchmark::State& state) {
   const bool loops = state.range(0) != 0;
-  const ir::Trace trace = make_trace(500, loops);
+  const bool memory_heavy = state.range(1) != 0;
+  const ir::Trace trace = make_trace(500, loops, memory_heavy);
   static const x64::TraceAbi abi;
   mcode::McodeSpace space;
   x64::AssembleOptions options;
   options.exit_handler = abi.exit_handler_address();
   options.use_sse4_1 = x64::cpu_features().sse4_1;
   options.binding = &asm_binding();
+  options.layout = &TestHeap::layout(asm_binding());
+  options.fuse_loads = state.range(2) != 0;
   const int64_t instructions = trace.nins() - ir::kRefBias - 1;
   size_t bytes = 0;
   int traces = 0;
@@ -72,9 +78,18 @@ void BM_AssembleTrace(benchmark::State& state) {
   state.counters["ns_per_ir"] = benchmark::Counter(
       static_cast<double>(state.iterations() * instructions),
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-  state.SetLabel(loops ? "loop" : "straight");
+  std::string label = loops ? "loop" : "straight";
+  if (memory_heavy) label += options.fuse_loads ? ", memory, fused" : ", memory, not fused";
+  state.SetLabel(label);
 }
-BENCHMARK(BM_AssembleTrace)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_AssembleTrace)
+    ->Args({0, 0, 1})
+    ->Args({1, 0, 1})
+    ->Args({0, 1, 0})
+    ->Args({0, 1, 1})
+    ->Args({1, 1, 0})
+    ->Args({1, 1, 1})
+    ->Unit(benchmark::kMicrosecond);
 
 // A numeric for loop as LuaJIT records it: i and 12 accumulators carried by
 // PHIs, each updated once per iteration (s = s * 0.5 + 1.25), exits naming
@@ -112,13 +127,10 @@ ir::Trace make_for_loop() {
   return t;
 }
 
-void BM_AssembleForLoop(benchmark::State& state) {
-  const ir::Trace trace = make_for_loop();
-  static const x64::TraceAbi abi;
+// Assembles a looping `trace` over and over (flushing the space now and
+// then), reporting bytes per IR instruction and the loop body's bytes.
+void measure_loop(benchmark::State& state, const ir::Trace& trace, const x64::AssembleOptions& options) {
   mcode::McodeSpace space;
-  x64::AssembleOptions options;
-  options.exit_handler = abi.exit_handler_address();
-  options.use_sse4_1 = x64::cpu_features().sse4_1;
   const int64_t instructions = trace.nins() - ir::kRefBias - 1;
   size_t bytes = 0, body_bytes = 0;
   int traces = 0;
@@ -138,7 +150,66 @@ void BM_AssembleForLoop(benchmark::State& state) {
   state.counters["bytes_per_ir"] = static_cast<double>(bytes) / static_cast<double>(instructions);
   state.counters["loop_body_bytes"] = static_cast<double>(body_bytes);
 }
+
+x64::AssembleOptions bench_options() {
+  static const x64::TraceAbi abi;
+  x64::AssembleOptions options;
+  options.exit_handler = abi.exit_handler_address();
+  options.use_sse4_1 = x64::cpu_features().sse4_1;
+  return options;
+}
+
+void BM_AssembleForLoop(benchmark::State& state) {
+  measure_loop(state, make_for_loop(), bench_options());
+}
 BENCHMARK(BM_AssembleForLoop)->Unit(benchmark::kMicrosecond);
+
+// s = s + t[i] + t[i+1] + ... + t[i+7], i = i + 8, as a loop: each load is
+// read once, by an ADD, so FUSE turns `movsd x, [t+8i]; addsd s, x` into
+// `addsd s, [t+8i]` (the load keeps its type check).
+ir::Trace make_array_sum() {
+  using ir::IrType;
+  using ir::Op;
+  using ir::Ref;
+  using ir::SnapEntry;
+  using ir::Type;
+  ir::Trace t;
+  ir::Builder b(t);
+  const ir::Binding& binding = asm_binding();
+  b.snapshot(0, 4, 4, {});
+  const Ref tab = b.emit(Op::SLOAD, Type::guarded(IrType::TAB), 1, ir::sload::kTypeCheck);
+  const Ref s0 = b.emit(Op::SLOAD, Type::guarded(IrType::NUM), 2, ir::sload::kTypeCheck);
+  const Ref i0 = b.emit(Op::SLOAD, Type(IrType::INT), 3, ir::sload::kConvert);
+  const Ref array = b.emit(Op::FLOAD, Type(IrType::P64), tab, *binding.field_by_name("tab.array"));
+  auto iteration = [&](Ref i, Ref s, uint64_t pc) {
+    const SnapEntry entries[] = {SnapEntry::make(2, 0, s), SnapEntry::make(3, 0, i)};
+    b.snapshot(pc, 4, 4, entries);
+    for (int k = 0; k < 8; ++k) {
+      const Ref index = k ? b.emit(Op::ADD, Type(IrType::INT), i, b.kint(k)) : i;
+      const Ref v = b.emit(Op::ALOAD, Type::guarded(IrType::NUM), b.emit(Op::AREF, Type(IrType::P64), array, index), 0);
+      s = b.emit(Op::ADD, Type(IrType::NUM), s, v);
+    }
+    const Ref next = b.emit(Op::ADD, Type(IrType::INT), i, b.kint(8));
+    b.emit(Op::LT, Type::guarded(IrType::INT), next, b.kint(1000));
+    return std::pair{next, s};
+  };
+  const auto [i1, s1] = iteration(i0, s0, 1);
+  b.emit(Op::LOOP, Type(IrType::NIL));
+  const auto [i2, s2] = iteration(i1, s1, 2);
+  t[b.emit(Op::PHI, Type(IrType::INT), i1, i2)].t.set_phi();
+  t[b.emit(Op::PHI, Type(IrType::NUM), s1, s2)].t.set_phi();
+  return t;
+}
+
+void BM_AssembleArraySum(benchmark::State& state) {
+  x64::AssembleOptions options = bench_options();
+  options.binding = &asm_binding();
+  options.layout = &TestHeap::layout(asm_binding());
+  options.fuse_loads = state.range(0) != 0;
+  measure_loop(state, make_array_sum(), options);
+  state.SetLabel(options.fuse_loads ? "fused" : "not fused");
+}
+BENCHMARK(BM_AssembleArraySum)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace lj::testing

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstddef>
 #include <cstring>
-#include <functional>
+#include <optional>
 
+#include "absl/container/inlined_vector.h"
 #include "lj/asm/x64/cpu.h"
 
 namespace lj::x64 {
@@ -74,11 +76,18 @@ class Assembler {
     if (trace_.snaps.empty()) throw AsmAbort(AsmError::kNyiInstruction, 0);
     out_.stubs = emit_exit_stubs(buffer_, options_.trace_number,
                                  static_cast<uint32_t>(trace_.snaps.size()), options_.exit_handler);
+    // Not even the stubs fit the window: assemble() retries in a fresh area.
+    if (buffer_.overflowed()) return {};
     emit_constant_pool();
     out_.code_end = buffer_.position();
     for (Ref r = ir::kRefFirst; r < trace_.nins(); ++r)
-      if (is_call(trace_[r].o))
+      if (calls_helper(trace_[r].o))
         hint_[r - trace_.nk()] = trace_[r].t.is_fp() ? regalloc::kFirstFpr : static_cast<Reg>(kRax);
+    if (!trace_.sunk().empty()) {
+      sunk_.assign(trace_.nins() - trace_.nk(), false);
+      for (Ref r : trace_.sunk()) sunk_[r - trace_.nk()] = true;
+    }
+    count_uses();
     emit_trace_end();
     for (Ref r = trace_.nins() - 1; r >= ir::kRefFirst; --r) assemble_instruction(r);
     materialize_constants();
@@ -258,16 +267,35 @@ class Assembler {
   // Every value the snapshot names stays recoverable at its exit: in a
   // register if one is free, else in a spill slot.
   void keep_snapshot_alive(int snap) {
-    const ir::Snapshot& s = trace_.snaps[static_cast<size_t>(snap)];
-    const ir::SnapEntry* entries = trace_.snapshot_entries(static_cast<size_t>(snap));
-    for (uint32_t i = 0; i < s.nent; ++i) {
-      const Ref ref = entries[i].ref();
-      if (entries[i].has(ir::SnapEntry::kNoRestore) || is_const(ref)) continue;
+    for_each_snapshot_value(static_cast<size_t>(snap), [&](Ref ref) {
       const Home& h = ra_.home(ref);
-      if (holds(h.reg, ref) || h.has_spill()) continue;
+      if (holds(h.reg, ref) || h.has_spill()) return;
       const RegSet candidates = (RegSet::of_class(class_of(ref)) & kAllocatable) - busy_;
       if (auto r = ra_.pick_free(candidates)) ra_.assign(*r, ref);
       else ra_.spill(ref);
+    });
+  }
+
+  // Calls `f` with every non-constant value an exit through snapshot `n`
+  // reads: its entries and, for a sunk allocation it names, the values its
+  // sunk stores before the snapshot wrote (the exit rebuilds the object
+  // from them, recover_snapshot's caller does; nested sunk objects too).
+  template <typename F>
+  void for_each_snapshot_value(size_t n, F&& f) {
+    const ir::Snapshot& snap = trace_.snaps[n];
+    const ir::SnapEntry* entries = trace_.snapshot_entries(n);
+    for (uint32_t i = 0; i < snap.nent; ++i)
+      if (!entries[i].has(ir::SnapEntry::kNoRestore)) visit_snapshot_value(entries[i].ref(), snap.ref, f);
+  }
+  template <typename F>
+  void visit_snapshot_value(Ref ref, Ref limit, F& f) {
+    if (is_const(ref)) return;
+    if (!sunk(ref)) return f(ref);
+    for (Ref s = ref + 1; s < limit; ++s) {
+      const Ins& store = trace_[s];
+      if (sunk(s) && store.op_info().kind == ir::OpKind::kStore && store.o != Op::PHI &&
+          store.o != Op::LOOP && ir::allocation_of(trace_, store.op1) == ref)
+        visit_snapshot_value(store.op2, limit, f);
     }
   }
 
@@ -316,7 +344,7 @@ class Assembler {
     // may precede a call in the pre-roll too: with any call in the trace
     // they live in callee-saved GPRs or in memory.
     for (Ref r = ir::kRefFirst; r < trace_.nins(); ++r)
-      if (is_call(trace_[r].o)) pinnable_ = kPinnable - kCallerSaved;
+      if (calls_helper(trace_[r].o)) pinnable_ = kPinnable - kCallerSaved;
     pin_loop_values();
     in_loop_body_ = true;
     back_edge_ = e_.jmp_unbound();
@@ -376,29 +404,27 @@ class Assembler {
   std::vector<Ref> loop_invariants() {
     std::vector<bool> seen(trace_.nins() - trace_.nk(), false);
     std::vector<Ref> result;
-    std::function<void(Ref)> note = [&](Ref ref) {
+    auto note_chain = [&](auto& self, Ref ref) -> void {
       if (is_const(ref) || ref >= loop_ || seen[ref - trace_.nk()]) return;
       // A CARG chain is no value: its arguments are what the call reads.
       if (trace_[ref].o == Op::CARG) {
-        note(trace_[ref].op1);
-        note(trace_[ref].op2);
+        self(self, trace_[ref].op1);
+        self(self, trace_[ref].op2);
         return;
       }
       if (phi_left_[ref - trace_.nk()]) return;  // pinned already
       seen[ref - trace_.nk()] = true;
       result.push_back(ref);
     };
+    auto note = [&](Ref ref) { note_chain(note_chain, ref); };
     for (Ref r = loop_ + 1; r < trace_.nins(); ++r) {
       const Ins& ins = trace_[r];
       if (ins.o == Op::PHI) { note(ins.op2); continue; }
       if (ins.op_info().op1 == ir::OperandKind::ref) note(ins.op1);
       if (ins.op_info().op2 == ir::OperandKind::ref) note(ins.op2);
     }
-    for (size_t n = 0; n < trace_.snaps.size(); ++n) {
-      if (trace_.snaps[n].ref <= loop_) continue;
-      const ir::SnapEntry* entries = trace_.snapshot_entries(n);
-      for (uint32_t i = 0; i < trace_.snaps[n].nent; ++i) note(entries[i].ref());
-    }
+    for (size_t n = 0; n < trace_.snaps.size(); ++n)
+      if (trace_.snaps[n].ref > loop_) for_each_snapshot_value(n, note);
     return result;
   }
 
@@ -548,9 +574,8 @@ class Assembler {
       const Ref end = n + 1 < trace_.snaps.size() ? trace_.snaps[n + 1].ref : trace_.nins();
       Ref at = 0;
       for (Ref r = trace_.snaps[n].ref; r < end; ++r)
-        if (trace_[r].t.is_guard()) at = r;
-      const ir::SnapEntry* entries = trace_.snapshot_entries(n);
-      for (uint32_t i = 0; i < trace_.snaps[n].nent; ++i) note(entries[i].ref(), at ? 2 * at + 1 : 0);
+        if (trace_[r].t.is_guard() || can_fail(trace_[r].o)) at = r;
+      for_each_snapshot_value(n, [&](Ref ref) { note(ref, at ? 2 * at + 1 : 0); });
     }
     return last;
   }
@@ -591,11 +616,27 @@ class Assembler {
     if (ins.o == Op::LOOP) return cross_loop();
     if (ins.o == Op::NOP || ins.o == Op::PHI || ins.o == Op::BASE) return;
     const Home& h = ra_.home(r);
-    const bool side_effect = ins.o == Op::CALLS;
+    // Sunk allocations, their stores and references into them leave their
+    // work to the exits.
+    if (part_of_sunk_object(r)) return;
+    const bool side_effect = ins.op_info().kind == ir::OpKind::kStore;
     if (!ins.t.is_guard() && !side_effect && !holds(h.reg, r) && !h.has_spill()) return;  // dead
     if (ins.t.is_guard()) keep_snapshot_alive(covering_snapshot(r));
     lower(r, ins);
     finish_instruction();
+  }
+
+  // A sunk allocation or store, or a reference into a sunk object (what the
+  // evaluator turns into placeholders), decided once per reference.
+  bool part_of_sunk_object(Ref r) {
+    if (sunk(r)) return true;
+    const Ins& ins = trace_[r];
+    switch (ins.o) {
+      case Op::FLOAD: case Op::AREF: case Op::FREF: case Op::HREF: case Op::NEWREF: case Op::HREFK:
+        return !is_const(ins.op1) && part_of_sunk_object(ins.op1);
+      default:
+        return false;
+    }
   }
 
   [[noreturn]] void not_yet() { throw AsmAbort(AsmError::kNyiInstruction, current_); }
@@ -627,6 +668,18 @@ class Assembler {
       case Op::CONV: return lower_conv(r, ins);
       case Op::CALLN: case Op::CALLA: case Op::CALLL: case Op::CALLS: return lower_call(r, ins);
       case Op::CARG: return;  // read by its CALL
+      case Op::ALOAD: case Op::HLOAD: case Op::ULOAD: return lower_load(r, ins);
+      case Op::ASTORE: case Op::HSTORE: case Op::USTORE: return store_boxed(value_slot(ins.op1), ins.op2);
+      case Op::FLOAD: return lower_fload(r, ins);
+      case Op::FSTORE: return lower_fstore(ins);
+      case Op::AREF: case Op::FREF: return lower_address(r, ins);
+      case Op::HREFK: return lower_hrefk(r, ins);
+      case Op::UREFO: case Op::UREFC: return lower_uref(r, ins);
+      case Op::ABC: return lower_abc(r, ins);
+      case Op::HREF: case Op::NEWREF: return lower_hash_helper(r, ins);
+      case Op::TNEW: case Op::TDUP: return lower_allocation(r, ins);
+      case Op::GCSTEP: return lower_gcstep(r);
+      case Op::TBAR: case Op::OBAR: case Op::XBAR: return;  // no incremental barrier in the model yet
       default:
         if (ir::is_comparison(ins.o)) return ins.t.is_num() ? lower_num_compare(r, ins) : lower_int_compare(r, ins);
         break;
@@ -648,13 +701,13 @@ class Assembler {
     const bool type_check = ins.op2 & ir::sload::kTypeCheck;
     const Mem slot = stack_slot(ins.op1);
     if (ins.t.is_num()) {
-      const Reg dest = define(r);
+      const Reg dest = is_fused(r) ? kNoReg : define(r);
       const Reg scratch = type_check ? pick(RegClass::kGpr) : kNoReg;
-      e_.movsd(fpr(dest), slot);
+      if (dest != kNoReg) e_.movsd(fpr(dest), slot);  // else fused into its user
       if (type_check) check_number(r, slot, scratch);
       return;
     }
-    if (!ins.t.is_int()) not_yet();
+    if (!ins.t.is_int()) return load_boxed(r, ins, define(r), slot);
     // An integer slot holds a double; T without C also demands it be integral.
     const bool exact = type_check && !(ins.op2 & ir::sload::kConvert);
     const Reg dest = define(r);
@@ -673,7 +726,8 @@ class Assembler {
   void lower_int_arith(Ref r, const Ins& ins, bool overflow_guard) {
     const Reg dest = define(r);
     const bool immediate = is_kint(ins.op2);
-    const Reg right = immediate ? kNoReg : use(ins.op2);
+    const std::optional<Mem> memory = immediate ? std::nullopt : fused_load(r, ins.op2);
+    const Reg right = immediate || memory ? kNoReg : use(ins.op2);
     if (overflow_guard) guard(Cond::kO, r);
     const bool mul = ins.o == Op::MUL || ins.o == Op::MULOV;
     AluOp alu = AluOp::add;
@@ -687,6 +741,8 @@ class Assembler {
     const Gp d = gpr32(dest);
     if (immediate && mul) e_.imul(d, d, trace_[ins.op2].int_value());
     else if (immediate) e_.alu(alu, d, trace_[ins.op2].int_value());
+    else if (memory && mul) e_.imul(d, *memory);
+    else if (memory) e_.alu(alu, d, *memory);
     else if (mul) e_.imul(d, gpr32(right));
     else e_.alu(alu, d, gpr32(right));
     left_into(dest, ins.op1);
@@ -739,7 +795,8 @@ class Assembler {
   void lower_num_arith(Ref r, Ref left, Ref right, Op op) {
     const Reg dest = define(r);
     const bool fused = is_knum(right);
-    const Reg rr = fused ? kNoReg : use(right);
+    const std::optional<Mem> memory = fused ? std::nullopt : fused_load(r, right);
+    const Reg rr = fused || memory ? kNoReg : use(right);
     SseOp sse = SseOp::addsd;
     switch (op) {
       case Op::SUB: sse = SseOp::subsd; break;
@@ -750,6 +807,7 @@ class Assembler {
       default: break;
     }
     if (fused) e_.sse(sse, fpr(dest), Mem::rip(knum_address(right)));
+    else if (memory) e_.sse(sse, fpr(dest), *memory);
     else e_.sse(sse, fpr(dest), fpr(rr));
     left_into(dest, left);
   }
@@ -833,16 +891,41 @@ class Assembler {
   }
 
   void lower_int_compare(Ref r, const Ins& ins) {
+    if ((ins.o == Op::EQ || ins.o == Op::NE) && is_pointer(ins.t.base())) return lower_pointer_compare(r, ins);
     if (!ins.t.is_int()) not_yet();
     Ref left = ins.op1, right = ins.op2;
     Op op = ins.o;
     if (is_kint(left) && !is_kint(right)) std::swap(left, right), op = mirrored(op);
     const Reg l = use(left);
     const bool immediate = is_kint(right);
-    const Reg rr = immediate ? kNoReg : use(right);
+    const std::optional<Mem> memory = immediate ? std::nullopt : fused_load(r, right);
+    const Reg rr = immediate || memory ? kNoReg : use(right);
     guard(negate(int_condition(op)), r);
     if (immediate) e_.cmp(gpr32(l), trace_[right].int_value());
+    else if (memory) e_.cmp(gpr32(l), *memory);
     else e_.cmp(gpr32(l), gpr32(rr));
+  }
+
+  // GC objects and pointers live in registers as their 64-bit address.
+  static bool is_pointer(ir::IrType t) {
+    return (t >= ir::IrType::LIGHTUD && t <= ir::IrType::UDATA && t != ir::IrType::P32);
+  }
+
+  // EQ / NE of two objects (an identity check, e.g. of the function
+  // called): 64-bit compare, a constant operand through a scratch register
+  // unless it fits a sign-extended imm32.
+  void lower_pointer_compare(Ref r, const Ins& ins) {
+    Ref left = ins.op1, right = ins.op2;
+    if (is_const(left)) std::swap(left, right);
+    const Reg l = use(left);
+    const bool constant = is_const(right);
+    const uint64_t k = constant ? trace_.payload64(right) : 0;
+    const bool imm32 = constant && static_cast<int64_t>(k) == static_cast<int32_t>(k);
+    const Reg rr = !constant ? use(right) : imm32 ? kNoReg : pick(RegClass::kGpr);
+    guard(ins.o == Op::EQ ? Cond::kNE : Cond::kE, r);
+    if (imm32) return e_.cmp(gpr(l), static_cast<int32_t>(k));
+    e_.cmp(gpr(l), gpr(rr));
+    if (constant) e_.mov_imm64(gpr(rr), k);
   }
 
   // ucomisd sets CF for "below or unordered", ZF for "equal or unordered":
@@ -862,7 +945,8 @@ class Assembler {
     const Ref x = swap ? ins.op2 : ins.op1, y = swap ? ins.op1 : ins.op2;
     const Reg rx = use(x);
     const bool fused = is_knum(y);
-    const Reg ry = fused ? kNoReg : use(y);
+    const std::optional<Mem> memory = fused ? std::nullopt : fused_load(r, y);
+    const Reg ry = fused || memory ? kNoReg : use(y);
     if (op == Op::EQ) {
       guard(Cond::kP, r);
       guard(Cond::kNE, r);
@@ -874,9 +958,282 @@ class Assembler {
       guard(exit_when, r);
     }
     if (fused) e_.ucomisd(fpr(rx), Mem::rip(knum_address(y)));
+    else if (memory) e_.ucomisd(fpr(rx), *memory);
     else e_.ucomisd(fpr(rx), fpr(ry));
   }
 
+  // ---- FUSE: loads as memory operands --------------------------------------
+
+  // How many places read each value: operands, PHIs, snapshot entries (and
+  // what sunk objects in them need). A load read once can be fused.
+  void count_uses() {
+    auto note = [&](Ref ref) {
+      if (!is_const(ref) && ref >= trace_.nk() && uses_[ref - trace_.nk()] < 2) ++uses_[ref - trace_.nk()];
+    };
+    for (Ref r = ir::kRefFirst; r < trace_.nins(); ++r) {
+      const Ins& ins = trace_[r];
+      if (ins.op_info().op1 == ir::OperandKind::ref) note(ins.op1);
+      if (ins.op_info().op2 == ir::OperandKind::ref) note(ins.op2);
+    }
+    // Snapshot entries count as many reads (a sunk store's value is also
+    // its store's operand, counted above).
+    for (size_t n = 0; n < trace_.snaps.size(); ++n) {
+      const ir::SnapEntry* entries = trace_.snapshot_entries(n);
+      for (uint32_t i = 0; i < trace_.snaps[n].nent; ++i) note(entries[i].ref()), note(entries[i].ref());
+    }
+  }
+
+  bool is_fused(Ref r) const { return fused_[r - trace_.nk()]; }
+  // Trace::is_sunk without a hash lookup (asked for every snapshot entry).
+  bool sunk(Ref r) const { return !sunk_.empty() && sunk_[r - trace_.nk()]; }
+
+  // The memory operand `user` may read `operand` from instead of a
+  // register: a number (or integer field) load nothing else reads, with no
+  // store or call between it and its user, not a loop invariant read in
+  // the body. Its own lowering then keeps only its type check.
+  std::optional<Mem> fused_load(Ref user, Ref operand) {
+    if (!options_.fuse_loads || is_const(operand) || uses_[operand - trace_.nk()] != 1) return std::nullopt;
+    if (in_loop_body_ && operand < loop_) return std::nullopt;
+    const Ins& load = trace_[operand];
+    const bool number = load.t.is_num();
+    switch (load.o) {
+      case Op::SLOAD: if (!number || (load.op2 & ir::sload::kConvert)) return std::nullopt; break;
+      case Op::ALOAD: case Op::HLOAD: case Op::ULOAD: if (!number) return std::nullopt; break;
+      case Op::FLOAD: if (!number && !load.t.is_int()) return std::nullopt; break;
+      default: return std::nullopt;
+    }
+    constexpr Ref kMaxDistance = 16;
+    if (user - operand > kMaxDistance) return std::nullopt;
+    for (Ref between = operand + 1; between < user; ++between) {
+      const Op op = trace_[between].o;
+      if ((trace_[between].op_info().kind == ir::OpKind::kStore && op != Op::PHI) || calls_helper(op))
+        return std::nullopt;
+    }
+    fused_[operand - trace_.nk()] = true;
+    if (load.o == Op::SLOAD) return stack_slot(load.op1);
+    if (load.o == Op::FLOAD)
+      return Mem::at(gpr(use(load.op1)), static_cast<int32_t>(field(load.op2).offset), load.t.is_int() ? Width::k32 : Width::kNone);
+    return value_slot(load.op1);
+  }
+
+  // ---- Memory: NaN-boxed slots in tables and upvalues, raw fields ----------
+
+  const ObjectLayout& layout() {
+    if (!options_.layout) not_yet();
+    return *options_.layout;
+  }
+  bool is_op(Ref ref, Op op) const { return !is_const(ref) && trace_[ref].o == op; }
+  // An address computation folded into its user's memory operand. Not a
+  // loop invariant used in the body: that one is pinned in a register,
+  // its operands are not.
+  bool fusable(Ref ref, Op op) const { return is_op(ref, op) && !(in_loop_body_ && ref < loop_); }
+  // The boxed 64-bit form of a constant, as machine memory holds it.
+  uint64_t boxed_constant(Ref k) const {
+    const Ins& ins = trace_[k];
+    ir::Value v{ins.t.base(), 0};
+    if (ins.o == Op::KINT) v = ir::Value::integer(ins.int_value());
+    else if (ir::has_64bit_payload(ins.o)) v.bits = trace_.payload64(k);
+    return ir::nanbox::box(v);
+  }
+
+  // The 8-byte slot a reference points at. AREF is fused into the address
+  // (array + index * 8), so it needs no register of its own.
+  Mem value_slot(Ref ref) {
+    if (fusable(ref, Op::AREF)) {
+      const Ins& aref = trace_[ref];
+      const Gp array = gpr(use(aref.op1));
+      if (is_kint(aref.op2)) return Mem::at(array, 8 * trace_[aref.op2].int_value());
+      return Mem::at(array, gpr(use(aref.op2)), 8);
+    }
+    return Mem::at(gpr(use(ref)), 0);
+  }
+
+  // Exits unless the boxed value at `slot` has type `t` (a number: any tag
+  // below the first itype; else exactly t's itype in the top 17 bits).
+  void check_type(Ref r, const Mem& slot, ir::IrType t, Reg scratch) {
+    if (t == ir::IrType::NUM) return check_number(r, slot, scratch);
+    guard(Cond::kNE, r);
+    e_.cmp(gpr32(scratch), static_cast<int32_t>(~static_cast<uint32_t>(t)));
+    e_.sar(gpr(scratch), 47);
+    e_.mov(gpr(scratch), slot);
+  }
+
+  // A load of a boxed value (SLOAD of a non-number, ALOAD/HLOAD/ULOAD):
+  // the type check when guarded, then numbers into an XMM, GC values as
+  // their 47-bit payload, primitives as nothing (their value is the type).
+  void lower_load(Ref r, const Ins& ins) {
+    const Reg dest = is_fused(r) ? kNoReg : define(r);
+    load_boxed(r, ins, dest, value_slot(ins.op1));
+  }
+  void load_boxed(Ref r, const Ins& ins, Reg dest, const Mem& slot) {
+    const ir::IrType t = ins.t.base();
+    if (ins.t.is_int() || t == ir::IrType::FLOAT || ins.t.is_int64() || t == ir::IrType::U32) not_yet();
+    const Reg scratch = ins.t.is_guard() ? pick(RegClass::kGpr) : kNoReg;
+    if (t == ir::IrType::NUM) {
+      if (dest != kNoReg) e_.movsd(fpr(dest), slot);  // else fused into its user
+    } else if (!ins.t.is_pri()) {
+      e_.shr(gpr(dest), 17);
+      e_.shl(gpr(dest), 17);
+      e_.mov(gpr(dest), slot);
+    }
+    if (ins.t.is_guard()) check_type(r, slot, t, scratch);
+  }
+
+  // Stores `value` boxed into an 8-byte slot.
+  void store_boxed(const Mem& slot, Ref value) {
+    const Ins& v = trace_[value];
+    if (is_const(value) || v.t.is_pri()) {
+      const Reg scratch = pick(RegClass::kGpr);
+      e_.mov(slot, gpr(scratch));
+      e_.mov_imm64(gpr(scratch), is_const(value) ? boxed_constant(value)
+                                                  : ir::nanbox::box(ir::Value{v.t.base(), 0}));
+      return;
+    }
+    if (v.t.is_num()) return e_.movsd(slot, fpr(use(value)));
+    if (v.t.is_int()) {
+      const Reg from = use(value);
+      const Reg number = pick(RegClass::kFpr);
+      e_.movsd(slot, fpr(number));
+      e_.cvtsi2sd(fpr(number), gpr32(from));
+      return;
+    }
+    if (v.t.is_fp() || v.t.is_int64() || v.t.base() == ir::IrType::U32 || v.t.base() > ir::IrType::NUM) not_yet();
+    const Reg payload = use(value);
+    const Reg boxed = pick(RegClass::kGpr);
+    e_.mov(slot, gpr(boxed));
+    e_.or_(gpr(boxed), gpr(payload));
+    e_.mov_imm64(gpr(boxed), ~static_cast<uint64_t>(v.t.base()) << ir::nanbox::kTagShift);
+  }
+
+  const ir::FieldInfo& field(uint16_t index) {
+    if (!options_.binding || index >= options_.binding->fields.size()) not_yet();
+    return options_.binding->fields[index];
+  }
+
+  // FLOAD reads a raw field at the binding's offset, as wide as its type.
+  void lower_fload(Ref r, const Ins& ins) {
+    const int32_t offset = static_cast<int32_t>(field(ins.op2).offset);
+    const Reg dest = define(r);
+    const Mem m = Mem::at(gpr(use(ins.op1)), offset);
+    switch (ins.t.base()) {
+      case ir::IrType::NUM: return e_.movsd(fpr(dest), m);
+      case ir::IrType::INT: case ir::IrType::U32: return e_.mov(gpr32(dest), m.sized(Width::k32));
+      case ir::IrType::U8: return e_.movzx(gpr32(dest), m.sized(Width::k8));
+      case ir::IrType::I8: return e_.movsx(gpr32(dest), m.sized(Width::k8));
+      case ir::IrType::U16: return e_.movzx(gpr32(dest), m.sized(Width::k16));
+      case ir::IrType::I16: return e_.movsx(gpr32(dest), m.sized(Width::k16));
+      default:
+        if (ins.t.is_fp() || ins.t.is_pri()) not_yet();
+        return e_.mov(gpr(dest), m);
+    }
+  }
+
+  // FSTORE into FREF(object, field): the address fused, the value raw.
+  void lower_fstore(const Ins& ins) {
+    if (!is_op(ins.op1, Op::FREF)) not_yet();
+    const Ins& ref = trace_[ins.op1];
+    const ir::IrType t = field(ref.op2).type;
+    const Mem m = fusable(ins.op1, Op::FREF)
+                      ? Mem::at(gpr(use(ref.op1)), static_cast<int32_t>(field(ref.op2).offset))
+                      : Mem::at(gpr(use(ins.op1)), 0);
+    const Ref value = ins.op2;
+    if (t == ir::IrType::NUM) {
+      if (trace_[value].t.is_int()) {
+        const Reg from = use(value);
+        const Reg number = pick(RegClass::kFpr);
+        e_.movsd(m, fpr(number));
+        return e_.cvtsi2sd(fpr(number), gpr32(from));
+      }
+      return e_.movsd(m, fpr(use(value)));
+    }
+    const Width width = t == ir::IrType::U8 || t == ir::IrType::I8 ? Width::k8
+                        : t == ir::IrType::U16 || t == ir::IrType::I16 ? Width::k16
+                        : t == ir::IrType::INT || t == ir::IrType::U32 ? Width::k32 : Width::k64;
+    if (trace_[value].t.is_fp()) not_yet();
+    if (is_kint(value) && width != Width::k64) return e_.mov(m.sized(width), trace_[value].int_value());
+    const Reg from = use(value);
+    const Gp reg = width == Width::k8 ? gpr(from).r8() : width == Width::k16 ? gp16(from)
+                 : width == Width::k32 ? gpr32(from) : gpr(from);
+    e_.mov(m, reg);
+  }
+
+  // AREF / FREF wanted in a register (not fused into a load or store).
+  void lower_address(Ref r, const Ins& ins) {
+    const Reg dest = define(r);
+    if (ins.o == Op::FREF) return e_.lea(gpr(dest), Mem::at(gpr(use(ins.op1)), static_cast<int32_t>(field(ins.op2).offset)));
+    e_.lea(gpr(dest), value_slot(r));
+  }
+
+  // HREFK(table or node pointer, KSLOT(key, n)): node n must hold the key.
+  void lower_hrefk(Ref r, const Ins& ins) {
+    const ObjectLayout& l = layout();
+    const Ins& kslot = trace_[ins.op2];
+    if (kslot.o != Op::KSLOT) not_yet();
+    const int32_t node = static_cast<int32_t>(kslot.op2) * l.node_size;
+    const bool from_table = !trace_[ins.op1].t.is(ir::IrType::P64);
+    const Reg dest = define(r);
+    const Reg table = from_table ? use(ins.op1) : kNoReg;
+    const Reg nodes = from_table ? dest : use(ins.op1);
+    const Reg key = pick(RegClass::kGpr);
+    e_.lea(gpr(dest), Mem::at(gpr(nodes), node + l.node_value));
+    guard(Cond::kNE, r);
+    e_.cmp(Mem::at(gpr(nodes), node + l.node_key), gpr(key));
+    e_.mov_imm64(gpr(key), boxed_constant(kslot.op1));
+    if (from_table) e_.mov(gpr(dest), Mem::at(gpr(table), l.table_node));
+  }
+
+  // UREFO / UREFC: function -> upvalue object -> its value slot.
+  void lower_uref(Ref r, const Ins& ins) {
+    const ObjectLayout& l = layout();
+    const Reg dest = define(r);
+    const Reg fn = use(ins.op1);
+    e_.mov(gpr(dest), Mem::at(gpr(dest), l.upvalue_value));
+    e_.mov(gpr(dest), Mem::at(gpr(fn), l.func_upvalues + 8 * static_cast<int32_t>(ins.op2 & 0xff)));
+  }
+
+  // ABC(size, index): exits unless index < size, unsigned.
+  void lower_abc(Ref r, const Ins& ins) {
+    if (is_kint(ins.op1) && !is_kint(ins.op2)) {
+      const Reg index = use(ins.op2);
+      guard(Cond::kAE, r);
+      return e_.cmp(gpr32(index), trace_[ins.op1].int_value());
+    }
+    const std::optional<Mem> memory = fused_load(r, ins.op1);
+    const Reg size = memory ? kNoReg : use(ins.op1);
+    const bool immediate = is_kint(ins.op2);
+    const Reg index = immediate ? kNoReg : use(ins.op2);
+    guard(Cond::kBE, r);
+    if (memory && immediate) e_.cmp(memory->sized(Width::k32), trace_[ins.op2].int_value());
+    else if (memory) e_.cmp(*memory, gpr32(index));
+    else if (immediate) e_.cmp(gpr32(size), trace_[ins.op2].int_value());
+    else e_.cmp(gpr32(size), gpr32(index));
+  }
+
+  // HREF (lookup, never fails) and NEWREF (inserts, may fail) call the
+  // front end's helpers with the key boxed.
+  void lower_hash_helper(Ref r, const Ins& ins) {
+    const bool insert = ins.o == Op::NEWREF;
+    const uint64_t helper = insert ? layout().newref : layout().href;
+    if (!helper) not_yet();
+    call_helper(r, helper, {HelperArg::context(), HelperArg::value(ins.op1), HelperArg::boxed(ins.op2)}, can_fail(ins.o));
+  }
+
+  void lower_allocation(Ref r, const Ins& ins) {
+    if (ins.o == Op::TNEW) {
+      if (!layout().tnew) not_yet();
+      return call_helper(r, layout().tnew, {HelperArg::context(), HelperArg::immediate_of(ins.op1), HelperArg::immediate_of(ins.op2)}, true);
+    }
+    if (!layout().tdup) not_yet();
+    call_helper(r, layout().tdup, {HelperArg::context(), HelperArg::value(ins.op1)}, true);
+  }
+
+  // Ops whose helper may fail: an exit follows the call (a guard in effect).
+  static bool can_fail(Op op) { return op == Op::NEWREF || op == Op::TNEW || op == Op::TDUP || op == Op::GCSTEP; }
+  // Ops lowered as a call to a helper (caller-saved registers clobbered).
+  static bool calls_helper(Op op) {
+    return is_call(op) || op == Op::HREF || op == Op::NEWREF || op == Op::TNEW || op == Op::TDUP ||
+           op == Op::GCSTEP;
+  }
   static bool is_call(Op op) {
     return op == Op::CALLN || op == Op::CALLA || op == Op::CALLL || op == Op::CALLS || op == Op::CALLXS;
   }
@@ -893,35 +1250,110 @@ class Assembler {
     }
   }
 
-  // Each argument's SysV register: integers and pointers in rdi rsi rdx rcx
-  // r8 r9, doubles in xmm0..7; stack arguments and floats are not lowered.
-  std::vector<Reg> argument_registers(const std::vector<Ref>& args) {
-    std::vector<Reg> regs;
+  // One argument of a helper call: an IR value as it lives in registers,
+  // an IR value NaN-boxed, an integer immediate, or the TraceContext.
+  struct HelperArg {
+    enum class Kind : uint8_t { kValue, kBoxed, kImmediate, kContext } kind;
+    Ref ref = 0;
+    uint64_t immediate = 0;
+    static HelperArg value(Ref r) { return {Kind::kValue, r, 0}; }
+    static HelperArg boxed(Ref r) { return {Kind::kBoxed, r, 0}; }
+    static HelperArg immediate_of(uint64_t v) { return {Kind::kImmediate, 0, v}; }
+    static HelperArg context() { return {Kind::kContext, 0, 0}; }
+  };
+
+  // Most calls have few arguments: no heap allocation per call.
+  using HelperArgs = absl::InlinedVector<HelperArg, 8>;
+  using ArgRegs = absl::InlinedVector<Reg, 8>;
+
+  // Each argument's SysV register: integers, pointers, boxed values and
+  // the context in rdi rsi rdx rcx r8 r9, doubles in xmm0..7; the rest go
+  // to the stack, in order (kNoReg here, then 8 bytes each from [rsp] at
+  // the call). FLOAT arguments are not lowered.
+  ArgRegs argument_registers(const HelperArgs& args) {
+    ArgRegs regs;
     size_t ints = 0, fps = 0;
-    for (Ref a : args) {
-      const ir::Ins& ins = trace_[a];
-      if (ins.t.is_fp()) {
-        if (!ins.t.is_num() || fps >= kFpArgRegs) not_yet();
-        regs.push_back(static_cast<Reg>(regalloc::kFirstFpr + fps++));
+    for (const HelperArg& a : args) {
+      if (a.kind == HelperArg::Kind::kValue && trace_[a.ref].t.is_fp()) {
+        if (!trace_[a.ref].t.is_num()) not_yet();
+        regs.push_back(fps < kFpArgRegs ? static_cast<Reg>(regalloc::kFirstFpr + fps++) : kNoReg);
       } else {
-        if (ints >= std::size(kIntArgRegs)) not_yet();
-        regs.push_back(kIntArgRegs[ints++]);
+        regs.push_back(ints < std::size(kIntArgRegs) ? kIntArgRegs[ints++] : kNoReg);
       }
     }
     return regs;
   }
 
+  // Stack-passed arguments: in execution order `sub rsp, n`, each one
+  // stored to its slot, the call, `add rsp, n` (emitted backwards by the
+  // caller around this). Their values come from registers that are not
+  // argument registers, so the register arguments, loaded before, keep them.
+  int stack_arguments(const HelperArgs& args, const ArgRegs& regs) {
+    int offset = 0;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (regs[i] != kNoReg) continue;
+      if (args[i].kind != HelperArg::Kind::kValue) not_yet();
+      offset += 8;
+    }
+    const int bytes = (offset + 15) & ~15;
+    if (!bytes) return 0;
+    e_.add(rsp, bytes);  // after the call
+    return bytes;
+  }
+  void store_stack_arguments(const HelperArgs& args, const ArgRegs& regs, int bytes) {
+    if (!bytes) return;
+    RegSet arg_regs;
+    for (Reg r : regs) if (r != kNoReg) arg_regs.add(r);
+    int offset = 0;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (regs[i] != kNoReg) continue;
+      const Ref a = args[i].ref;
+      const Mem slot = Mem::at(rsp, offset);
+      offset += 8;
+      // Any eviction's reload would land after `sub rsp` and read the
+      // wrong spill slot: take only free registers (else NYI).
+      const RegSet candidates = (RegSet::of_class(class_of(a)) & kAllocatable) - busy_ - arg_regs;
+      if (!holds(ra_.home(a).reg, a) && !ra_.pick_free(candidates)) not_yet();
+      Reg from;
+      if (is_const(a)) {
+        from = pick(class_of(a), arg_regs);
+        if (regalloc::class_of(from) == RegClass::kFpr) e_.movsd(slot, fpr(from));
+        else e_.mov(slot, gpr(from));
+        load_constant(from, a);
+        continue;
+      }
+      from = use(a, arg_regs);
+      if (regalloc::class_of(from) == RegClass::kFpr) e_.movsd(slot, fpr(from));
+      else e_.mov(slot, gpr(from));
+    }
+    e_.sub(rsp, bytes);
+  }
+
   // Emitted backwards, so in execution order: arguments into their
-  // registers, call, result out of rax/xmm0 into its home, then every value
-  // a caller-saved register held before the call reloaded (LuaJIT's
-  // ra_evictset: the eviction spills them, the reload follows the call).
+  // registers (and onto the stack), call, [helper-failure guard], result
+  // out of rax/xmm0 into its home, then every value a caller-saved
+  // register held before the call reloaded (LuaJIT's ra_evictset: the
+  // eviction spills them, the reload follows the call).
   void lower_call(Ref r, const Ins& ins) {
     if (!options_.binding || ins.op2 >= options_.binding->calls.size()) not_yet();
     const ir::CallInfo& info = options_.binding->calls[ins.op2];
-    std::vector<Ref> args;
-    if (ins.op1 != ir::kRefNil) gather_args(ins.op1, args);
-    if (args.size() != info.nargs) not_yet();
-    const std::vector<Reg> arg_regs = argument_registers(args);
+    std::vector<Ref> refs;
+    if (ins.op1 != ir::kRefNil) gather_args(ins.op1, refs);
+    if (refs.size() != info.nargs) not_yet();
+    HelperArgs args;
+    for (Ref a : refs) args.push_back(HelperArg::value(a));
+    call_helper(r, info.address, args, false);
+  }
+
+  // `only_when` (GCSTEP): the call and its guard are skipped unless the
+  // check emitted before them holds (the reloads after it run either way:
+  // spill slots are valid on both paths).
+  enum class CallWhen : uint8_t { kAlways, kGcDebt };
+  void call_helper(Ref r, uint64_t address, const HelperArgs& args, bool can_fail,
+                   CallWhen only_when = CallWhen::kAlways) {
+    const Ins& ins = trace_[r];
+    const ArgRegs arg_regs = argument_registers(args);
+    if (can_fail) keep_snapshot_alive(covering_snapshot(r));
     const Home h = ra_.home(r);
     const bool has_result = !ins.t.is_pri() && ins.t.base() != ir::IrType::NIL;
     const Reg result = ins.t.is_fp() ? regalloc::kFirstFpr : static_cast<Reg>(kRax);
@@ -937,8 +1369,30 @@ class Assembler {
       release_at_definition(held, r);
     }
     if (has_result && h.has_spill()) store_spill(result, h.spill);
-    emit_call(info.address);
+    const uint64_t skip = buffer_.position();
+    if (can_fail) {
+      guard(Cond::kNE, r);
+      e_.cmp(Mem::at(kContextReg, offsetof(TraceContext, helper_failed), Width::k8), 0);
+    }
+    const int stack_bytes = stack_arguments(args, arg_regs);
+    emit_call(address);
+    store_stack_arguments(args, arg_regs, stack_bytes);
     load_arguments(args, arg_regs);
+    if (only_when == CallWhen::kGcDebt) {
+      // r10/r11: caller-saved, evicted above, never argument registers.
+      check(stack_bytes == 0 && !ra_.assigned().has(kR10) && !ra_.assigned().has(kR11), "GC check scratch registers busy");
+      e_.jcc(Cond::kB, skip);
+      e_.cmp(r10, Mem::at(r11, 8));
+      e_.mov(r10, Mem::at(r11, 0));
+      e_.mov_imm64(r11, layout().gc_counters);
+    }
+  }
+
+  // GCSTEP: when the collector's debt is due (total >= threshold), call its
+  // step helper, which may fail (out of memory): then exit.
+  void lower_gcstep(Ref r) {
+    if (!layout().gc_step || !layout().gc_counters) not_yet();
+    call_helper(r, layout().gc_step, {HelperArg::context()}, true, CallWhen::kGcDebt);
   }
 
   // rel32 when the helper is within reach (mcode areas are placed so), else
@@ -952,11 +1406,19 @@ class Assembler {
 
   // Every argument register is free here (the caller-saved ones were all
   // evicted): a value not yet in a register simply lives in its argument
-  // register from its definition on; others are moved or loaded.
-  void load_arguments(const std::vector<Ref>& args, const std::vector<Reg>& regs) {
+  // register from its definition on; others are moved or loaded. Boxed
+  // arguments are constants (boxed now) or numbers (their bits).
+  void load_arguments(const HelperArgs& args, const ArgRegs& regs) {
     for (size_t i = 0; i < args.size(); ++i) {
-      const Ref a = args[i];
       const Reg target = regs[i];
+      if (target == kNoReg) continue;  // on the stack
+      switch (args[i].kind) {
+        case HelperArg::Kind::kContext: e_.mov(gpr(target), kContextReg); continue;
+        case HelperArg::Kind::kImmediate: e_.mov_imm64(gpr(target), args[i].immediate); continue;
+        case HelperArg::Kind::kBoxed: load_boxed_argument(target, args[i].ref); continue;
+        case HelperArg::Kind::kValue: break;
+      }
+      const Ref a = args[i].ref;
       const Home& h = ra_.home(a);
       if (is_const(a)) {
         load_constant(target, a);
@@ -970,6 +1432,12 @@ class Assembler {
     }
   }
 
+  void load_boxed_argument(Reg target, Ref value) {
+    if (is_const(value)) return e_.mov_imm64(gpr(target), boxed_constant(value));
+    if (!trace_[value].t.is_num()) not_yet();
+    e_.movq(gpr(target), fpr(use(value)));
+  }
+
   const ir::Trace& trace_;
   CodeBuffer& buffer_;
   Encoder e_;
@@ -977,6 +1445,9 @@ class Assembler {
   regalloc::RegState ra_;
   AssembledTrace out_;
   std::vector<bool> memory_pinned_;  // by ref - nk
+  std::vector<uint8_t> uses_ = std::vector<uint8_t>(trace_.nins() - trace_.nk(), 0);  // 0, 1, 2 = many
+  std::vector<bool> fused_ = std::vector<bool>(trace_.nins() - trace_.nk(), false);
+  std::vector<bool> sunk_;  // empty when nothing is sunk
   std::vector<bool> phi_left_ = std::vector<bool>(trace_.nins() - trace_.nk(), false);
   std::vector<std::pair<Ref, Ref>> phis_;
   std::vector<uint64_t> knum_address_ = std::vector<uint64_t>(ir::kRefBias - trace_.nk(), 0);
@@ -1022,6 +1493,28 @@ AssembledTrace assemble(const ir::Trace& trace, mcode::McodeSpace& space,
   throw AsmAbort(AsmError::kMcodeTooLong);
 }
 
+ir::Value recover_value(const ir::Trace& trace, const AssembledTrace& code, Ref ref,
+                        const ExitState& state) {
+  const Ins& ins = trace[ref];
+  uint64_t bits = 0;
+  if (ir::is_constant_ref(ref)) {
+    bits = ins.o == Op::KINT ? static_cast<uint64_t>(static_cast<int64_t>(ins.int_value()))
+         : ir::has_64bit_payload(ins.o) ? trace.payload64(ref) : 0;
+  } else if (trace.is_sunk(ref)) {
+    bits = kSunkPlaceholder | ref;
+  } else {
+    const Home& h = code.home(ref);
+    check(h.has_spill() || h.has_reg(), "snapshot value without a home");
+    if (h.has_spill()) bits = state.spill_slot(h.spill);
+    else if (h.reg < regalloc::kFirstFpr) bits = state.gpr[h.reg];
+    else bits = state.fpr_bits(h.reg - regalloc::kFirstFpr);
+  }
+  ir::Value v{ins.t.base(), bits};
+  if (ins.t.is_int()) v = ir::Value::integer(static_cast<int32_t>(bits));
+  else if (ins.t.is_pri()) v.bits = 0;
+  return v;
+}
+
 std::vector<std::pair<int32_t, ir::Value>> recover_snapshot(const ir::Trace& trace,
                                                             const AssembledTrace& code,
                                                             uint32_t exit,
@@ -1032,23 +1525,8 @@ std::vector<std::pair<int32_t, ir::Value>> recover_snapshot(const ir::Trace& tra
   std::vector<std::pair<int32_t, ir::Value>> values;
   for (uint32_t i = 0; i < snap.nent; ++i) {
     if (entries[i].has(ir::SnapEntry::kNoRestore)) continue;
-    const Ref ref = entries[i].ref();
-    const Ins& ins = trace[ref];
-    uint64_t bits = 0;
-    if (ir::is_constant_ref(ref)) {
-      bits = ins.o == Op::KINT ? static_cast<uint64_t>(static_cast<int64_t>(ins.int_value()))
-           : ir::has_64bit_payload(ins.o) ? trace.payload64(ref) : 0;
-    } else {
-      const Home& h = code.home(ref);
-      check(h.has_spill() || h.has_reg(), "snapshot value without a home");
-      if (h.has_spill()) bits = state.spill_slot(h.spill);
-      else if (h.reg < regalloc::kFirstFpr) bits = state.gpr[h.reg];
-      else bits = state.fpr_bits(h.reg - regalloc::kFirstFpr);
-    }
-    ir::Value v{ins.t.base(), bits};
-    if (ins.t.is_int()) v = ir::Value::integer(static_cast<int32_t>(bits));
-    else if (ins.t.is_pri()) v.bits = 0;
-    values.emplace_back(static_cast<int32_t>(entries[i].slot()), v);
+    values.emplace_back(static_cast<int32_t>(entries[i].slot()),
+                        recover_value(trace, code, entries[i].ref(), state));
   }
   return values;
 }

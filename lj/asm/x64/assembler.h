@@ -38,6 +38,32 @@ struct AssembledTrace {
   const regalloc::Home& home(ir::Ref r) const { return homes[r - nk]; }
 };
 
+// How the front end lays out what memory ops reach beyond its field table
+// (FLOAD/FREF/FSTORE offsets come from ir::FieldInfo): tables' array and
+// hash parts, hash nodes, upvalues, and the helpers for what is not inline.
+// Values in arrays, hash nodes and upvalues are 8-byte NaN-boxed slots
+// (ir::nanbox); GC values in registers are their raw 47-bit pointers.
+struct ObjectLayout {
+  int32_t table_array = 0;    // table -> pointer to its array slots (AREF on a table)
+  int32_t table_node = 0;     // table -> pointer to its hash nodes (HREFK on a table)
+  int32_t node_size = 24;     // hash node stride
+  int32_t node_value = 0;     // node -> its value slot
+  int32_t node_key = 8;       // node -> its boxed key
+  int32_t func_upvalues = 0;  // function -> inline array of upvalue-object pointers
+  int32_t upvalue_value = 0;  // upvalue object -> pointer to the slot it holds
+  // Helpers, SysV, the TraceContext* first; 0 = not available (NYI). Those
+  // marked "can fail" are guarded<> helpers: the trace checks
+  // ctx->helper_failed after the call and exits (trace_abi.h).
+  uint64_t href = 0;    // uint64_t* (ctx, table, boxed key): the key's slot, or a nil slot
+  uint64_t newref = 0;  // can fail: uint64_t* (ctx, table, boxed key): a new (nil) slot
+  uint64_t tnew = 0;    // can fail: table (ctx, uint32_t asize, uint32_t hbits)
+  uint64_t tdup = 0;    // can fail: table (ctx, template table)
+  // GCSTEP: the address of {uint64_t total, threshold}; when total >=
+  // threshold the trace calls gc_step (can fail: void (ctx)).
+  uint64_t gc_counters = 0;
+  uint64_t gc_step = 0;
+};
+
 struct AssembleOptions {
   uint32_t trace_number = 1;
   uint64_t exit_handler = 0;  // TraceAbi::exit_handler_address()
@@ -45,6 +71,11 @@ struct AssembleOptions {
   // The front end's call table, for CALL* (address, result); a trace with
   // calls and no binding aborts with NYI.
   const ir::Binding* binding = nullptr;
+  // Memory ops beyond SLOAD/FLOAD/FSTORE need it (else NYI).
+  const ObjectLayout* layout = nullptr;
+  // FUSE: a load read only by one ALU/compare instruction becomes that
+  // instruction's memory operand (off: for measuring the difference).
+  bool fuse_loads = true;
 };
 
 // Assembles `trace` into `space` (reserve, emit, commit). Throws
@@ -55,7 +86,18 @@ AssembledTrace assemble(const ir::Trace& trace, mcode::McodeSpace& space,
 
 // Snapshot value recovery at an exit: the value of every entry of snapshot
 // `exit` (slot, value as the IR types it: INT stays INT), read from the
-// ExitState's registers, the spill area, or the trace's constants.
+// ExitState's registers, the spill area, or the trace's constants. A sunk
+// allocation (ir::Trace::is_sunk) has no object: it comes back as the
+// placeholder {its type, kSunkPlaceholder | ref}, and the caller rebuilds it
+// as the evaluator does — a new object with every sunk store into it before
+// the snapshot replayed, the stored values read with recover_value (the
+// assembler keeps them recoverable at every exit whose snapshot names it).
+inline constexpr uint64_t kSunkPlaceholder = uint64_t{1} << 62;
+
+// The value of one reference at an exit (constants included).
+ir::Value recover_value(const ir::Trace& trace, const AssembledTrace& code, ir::Ref ref,
+                        const ExitState& state);
+
 std::vector<std::pair<int32_t, ir::Value>> recover_snapshot(const ir::Trace& trace,
                                                             const AssembledTrace& code,
                                                             uint32_t exit,

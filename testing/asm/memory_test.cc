@@ -1,0 +1,250 @@
+// Hand-written memory cases: a table read and written through AREF/HREFK,
+// the type guard of a load exiting, NEWREF's helper failing (the exit of
+// the snapshot covering it, the error pending for the interpreter to
+// re-raise) and the mcode of a fused array load.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <map>
+#include <string>
+#include <stdexcept>
+
+#include "lj/asm/x64/assembler.h"
+#include "lj/asm/x64/cpu.h"
+#include "lj/asm/x64/disasm.h"
+#include "lj/ir/builder.h"
+#include "lj/ir/eval.h"
+#include "testing/asm/asm_trace_gen.h"
+#include "testing/asm/test_heap.h"
+
+namespace lj::testing {
+namespace {
+
+using ir::IrType;
+using ir::Op;
+using ir::Ref;
+using ir::SnapEntry;
+using ir::Type;
+
+const x64::TraceAbi& abi() {
+  static const x64::TraceAbi instance;
+  return instance;
+}
+
+struct TraceRun {
+  const ir::Trace* trace;
+  const x64::AssembledTrace* code;
+  uint32_t exit = 0;
+  std::vector<std::pair<int32_t, ir::Value>> values;
+};
+
+uint64_t on_exit(x64::TraceContext* ctx, uint32_t, uint32_t exit, x64::ExitState* state) noexcept {
+  auto* run = static_cast<TraceRun*>(ctx->user);
+  run->exit = exit;
+  run->values = x64::recover_snapshot(*run->trace, *run->code, exit, *state);
+  return 0;
+}
+
+class MemoryTest : public ::testing::Test {
+ protected:
+  const ir::Binding& binding_ = asm_binding();
+  TestHeap heap_{binding_};
+  mcode::McodeSpace space_;
+  uint16_t field(const char* name) { return *binding_.field_by_name(name); }
+
+  x64::AssembledTrace assemble(const ir::Trace& trace) {
+    x64::AssembleOptions o;
+    o.exit_handler = abi().exit_handler_address();
+    o.use_sse4_1 = x64::cpu_features().sse4_1;
+    o.binding = &binding_;
+    o.layout = &TestHeap::layout(binding_);
+    return x64::assemble(trace, space_, o);
+  }
+
+  // Runs the trace with `table` in slot 1 and `number` in slot 2.
+  TraceRun run(const ir::Trace& trace, const x64::AssembledTrace& code, uint64_t table, double number,
+          x64::TraceContext& ctx) {
+    std::array<uint64_t, 4> stack{};
+    stack[1] = ir::nanbox::box(ir::Value::object(IrType::TAB, table));
+    stack[2] = ir::nanbox::box(ir::Value::number(number));
+    TraceRun r{&trace, &code, 0, {}};
+    ctx.base = stack.data();
+    ctx.exit_handler = on_exit;
+    ctx.user = &r;
+    heap_.activate();
+    abi().enter(code.entry, &ctx);
+    return r;
+  }
+
+  // Every trace here starts alike: snapshot #0, then the table in slot 1
+  // and the number in slot 2, both type-checked.
+  std::pair<Ref, Ref> start(ir::Builder& b) {
+    b.snapshot(0, 3, 3, {});
+    const Ref tab = b.emit(Op::SLOAD, Type::guarded(IrType::TAB), 1, ir::sload::kTypeCheck);
+    const Ref x = b.emit(Op::SLOAD, Type::guarded(IrType::NUM), 2, ir::sload::kTypeCheck);
+    return {tab, x};
+  }
+
+  // A table with `keys` number keys 1..keys (values 10*k) and array {1,2,3,4}.
+  uint64_t table(int keys, ir::MachineState& state) {
+    const uint64_t id = heap_.new_object();
+    ir::Object o;
+    for (int i = 1; i <= 4; ++i) o.array.push_back(ir::Value::number(i));
+    for (int k = 1; k <= keys; ++k) o.hash.emplace_back(ir::Value::number(k), ir::Value::number(10 * k));
+    state.objects[id] = o;
+    state.slots[1] = ir::Value::object(IrType::TAB, id);
+    return id;
+  }
+};
+
+// t[2] = t[1] + x, then t[3] loaded as a number: the array part holds
+// numbers, so the trace runs to its end; the machine's memory and snapshot
+// equal the evaluator's.
+TEST_F(MemoryTest, ArrayLoadAddStoreMatchesTheEvaluator) {
+  ir::Trace t;
+  ir::Builder b(t);
+  const auto [tab, x] = start(b);
+  const Ref array = b.emit(Op::FLOAD, Type(IrType::P64), tab, field("tab.array"));
+  const Ref r1 = b.emit(Op::AREF, Type(IrType::P64), array, b.kint(1));
+  const Ref v1 = b.emit(Op::ALOAD, Type::guarded(IrType::NUM), r1, 0);
+  const Ref sum = b.emit(Op::ADD, Type(IrType::NUM), v1, x);
+  b.emit(Op::ASTORE, Type(IrType::NUM), b.emit(Op::AREF, Type(IrType::P64), array, b.kint(2)), sum);
+  const SnapEntry end[] = {SnapEntry::make(2, 0, sum)};
+  b.snapshot(1, 3, 3, end);
+
+  ir::MachineState state;
+  table(0, state);
+  state.slots[2] = ir::Value::number(0.5);
+  const ir::EvalResult expected = ir::evaluate(t, binding_, state);
+  heap_.store(state);
+  const x64::AssembledTrace code = assemble(t);
+  x64::TraceContext ctx;
+  const TraceRun r = run(t, code, state.slots[1].bits, 0.5, ctx);
+  EXPECT_EQ(r.exit, 1u);
+  EXPECT_EQ(heap_.compare(std::map<int32_t, ir::Value>(r.values.begin(), r.values.end()), expected), "");
+  ASSERT_EQ(r.values.size(), 1u);
+  EXPECT_EQ(r.values[0].second, ir::Value::number(2.5));
+}
+
+// The array load fuses its AREF: [array + 8] is the load's own operand.
+TEST_F(MemoryTest, ArrayLoadFusesItsAddress) {
+  ir::Trace t;
+  ir::Builder b(t);
+  b.snapshot(0, 3, 3, {});
+  const Ref tab = b.emit(Op::SLOAD, Type::guarded(IrType::TAB), 1, ir::sload::kTypeCheck);
+  const Ref array = b.emit(Op::FLOAD, Type(IrType::P64), tab, field("tab.array"));
+  const Ref v = b.emit(Op::ALOAD, Type::guarded(IrType::NUM), b.emit(Op::AREF, Type(IrType::P64), array, b.kint(1)), 0);
+  const SnapEntry end[] = {SnapEntry::make(2, 0, v)};
+  b.snapshot(1, 3, 3, end);
+  const std::string listing = x64::dump_mcode(assemble(t), 1);
+  // A line "movsd xmmN, [rX+0x8]" (the listing's spelling of sizes and
+  // hex digits aside), rX not the stack base.
+  bool fused = false;
+  for (size_t at = listing.find("movsd xmm"); at != std::string::npos; at = listing.find("movsd xmm", at + 1)) {
+    const std::string line = listing.substr(at, listing.find('\n', at) - at);
+    fused |= line.find("[r") != std::string::npos && line.find("[r15") == std::string::npos &&
+             (line.ends_with("+0x8]") || line.ends_with("+0x08]"));
+  }
+  EXPECT_TRUE(fused) << listing;
+  EXPECT_EQ(listing.find("lea"), std::string::npos) << listing;
+}
+
+// A hash slot holding a number read as a table: the type guard exits
+// through the snapshot before the load, which names the table.
+TEST_F(MemoryTest, HashLoadOfTheWrongTypeExits) {
+  ir::Trace t;
+  ir::Builder b(t);
+  b.snapshot(0, 3, 3, {});
+  const Ref tab = b.emit(Op::SLOAD, Type::guarded(IrType::TAB), 1, ir::sload::kTypeCheck);
+  const Ref key = b.knum(2);
+  const Ref slot = b.emit(Op::HREFK, Type::guarded(IrType::P64), tab, t.kslot(key, 1));
+  const SnapEntry before[] = {SnapEntry::make(2, 0, tab)};
+  b.snapshot(1, 3, 3, before);
+  const Ref v = b.emit(Op::HLOAD, Type::guarded(IrType::TAB), slot, 0);
+  const SnapEntry end[] = {SnapEntry::make(2, 0, v)};
+  b.snapshot(2, 3, 3, end);
+
+  ir::MachineState state;
+  const uint64_t id = table(3, state);
+  const ir::EvalResult expected = ir::evaluate(t, binding_, state);
+  ASSERT_EQ(expected.snapshot, 1);
+  heap_.store(state);
+  const x64::AssembledTrace code = assemble(t);
+  x64::TraceContext ctx;
+  const TraceRun r = run(t, code, id, 0, ctx);
+  EXPECT_EQ(r.exit, 1u);
+  EXPECT_EQ(heap_.compare(std::map<int32_t, ir::Value>(r.values.begin(), r.values.end()), expected), "");
+}
+
+// t[k] = 1 for a new key k through NEWREF. With room in the hash part the
+// key is inserted; with a full hash part the helper fails and the trace
+// leaves through the snapshot covering NEWREF, the error pending in the
+// context for the interpreter to re-raise after restoring that snapshot.
+TEST_F(MemoryTest, NewrefInsertsOrExitsWhenItsHelperFails) {
+  ir::Trace t;
+  ir::Builder b(t);
+  const auto [tab, x] = start(b);
+  const SnapEntry before[] = {SnapEntry::make(2, 0, x)};
+  b.snapshot(1, 3, 3, before);
+  const Ref slot = b.emit(Op::NEWREF, Type(IrType::P64), tab, b.knum(99.5));
+  b.emit(Op::HSTORE, Type(IrType::NUM), slot, x);
+  const SnapEntry end[] = {SnapEntry::make(2, 0, b.knum(0.25))};
+  b.snapshot(2, 3, 3, end);
+  const x64::AssembledTrace code = assemble(t);
+
+  ir::MachineState state;
+  const uint64_t roomy = table(TestHeap::kNodes - 1, state);
+  const uint64_t full = table(TestHeap::kNodes, state);
+  heap_.store(state);
+  x64::TraceContext ok_ctx;
+  EXPECT_EQ(run(t, code, roomy, 7.0, ok_ctx).exit, 2u);
+  EXPECT_FALSE(ok_ctx.has_pending_error());
+  state.slots[1] = ir::Value::object(IrType::TAB, roomy);
+  state.slots[2] = ir::Value::number(7.0);
+  state.objects.erase(full);
+  const ir::EvalResult inserted = ir::evaluate(t, binding_, state);
+  EXPECT_EQ(heap_.compare({{2, ir::Value::number(0.25)}}, inserted), "");
+
+  x64::TraceContext failing_ctx;
+  const TraceRun r = run(t, code, full, 7.0, failing_ctx);
+  EXPECT_EQ(r.exit, 1u);
+  ASSERT_EQ(r.values.size(), 1u);
+  EXPECT_EQ(r.values[0].second, ir::Value::number(7.0));
+  ASSERT_TRUE(failing_ctx.has_pending_error());
+  EXPECT_THROW(failing_ctx.rethrow_pending_error(), std::runtime_error);
+}
+
+// GCSTEP calls the collector's step only when its debt is due, and exits
+// through its snapshot when the step fails.
+TEST_F(MemoryTest, GcStepRunsWhenDueAndExitsWhenItFails) {
+  ir::Trace t;
+  ir::Builder b(t);
+  b.snapshot(0, 3, 3, {});
+  const Ref x = b.emit(Op::SLOAD, Type::guarded(IrType::NUM), 2, ir::sload::kTypeCheck);
+  const Ref y = b.emit(Op::MUL, Type(IrType::NUM), x, b.knum(3));
+  const SnapEntry before[] = {SnapEntry::make(2, 0, y)};
+  b.snapshot(1, 3, 3, before);
+  b.emit(Op::GCSTEP, Type(IrType::NIL), 0, 0);
+  const SnapEntry end[] = {SnapEntry::make(2, 0, b.emit(Op::ADD, Type(IrType::NUM), y, x))};
+  b.snapshot(2, 3, 3, end);
+  const x64::AssembledTrace code = assemble(t);
+  ir::MachineState state;
+  const uint64_t id = table(0, state);
+  heap_.store(state);
+  TestHeap::GcCounters& gc = TestHeap::gc();
+  struct Case { uint64_t total; bool fail; int steps; uint32_t exit; double value; };
+  for (const Case c : {Case{0, false, 0, 2, 8.0}, Case{5, false, 1, 2, 8.0}, Case{5, true, 1, 1, 6.0}}) {
+    gc = TestHeap::GcCounters{.total = c.total, .threshold = 1, .steps = 0, .fail = c.fail};
+    x64::TraceContext ctx;
+    const TraceRun r = run(t, code, id, 2.0, ctx);
+    EXPECT_EQ(gc.steps, c.steps) << c.total;
+    EXPECT_EQ(r.exit, c.exit);
+    ASSERT_EQ(r.values.size(), 1u);
+    EXPECT_EQ(r.values[0].second, ir::Value::number(c.value));
+    EXPECT_EQ(ctx.has_pending_error(), c.fail);
+  }
+  gc = TestHeap::GcCounters{};
+}
+
+}  // namespace
+}  // namespace lj::testing
