@@ -220,13 +220,15 @@ struct Nil {
 };
 using TemplateValue = std::variant<Nil, bool, double, std::string>;
 
-// Template for TDUP: integer keys 0..array.size()-1 in the array part (slot 0
-// only used by an explicit [0] key; absent slots hold Nil), every other key
-// in the hash part in source order. A hash value may be Nil: LuaJIT keeps the
-// key of a field whose value is computed at run time.
+// Template for TDUP, laid out as LuaJIT's parser leaves its template table:
+// integer keys 0..array.size()-1 in the array part (absent slots hold Nil),
+// every other key in the hash part of 2^hash_bits nodes (0: none). A hash
+// value may be Nil: LuaJIT keeps the key of a field whose value is computed
+// at run time.
 struct TableTemplate {
   std::vector<TemplateValue> array;
   std::vector<std::pair<TemplateValue, TemplateValue>> hash;
+  uint8_t hash_bits = 0;
 };
 
 struct Proto;

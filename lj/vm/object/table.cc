@@ -5,14 +5,18 @@
 #include <algorithm>
 #include <bit>
 
+#include "lj/base/table_rules.h"
 #include "lj/vm/object/state.h"
 
 namespace lj::vm {
 
 namespace {
 
-constexpr uint32_t kMaxArrayBits = 27;
-constexpr uint32_t kMaxArraySize = (1u << kMaxArrayBits) + 1;  // keys 0 .. 2^27
+using table_rules::best_array_size;
+using table_rules::hash_bits_for;
+using table_rules::key_bin;
+using table_rules::kMaxArrayBits;
+using table_rules::kMaxArraySize;
 constexpr uint32_t kMaxHashBits = 26;
 
 // Mixes a 64-bit key so the low bits select a well-spread bucket.
@@ -47,40 +51,12 @@ bool array_candidate(TValue key, uint32_t& k) {
   return static_cast<double>(k) == d;
 }
 
-// Bin of an integer key for array sizing (LuaJIT's binning): bin 0 holds
-// keys 0..2, bin b >= 1 holds keys in (2^b, 2^(b+1)].
-uint32_t key_bin(uint32_t k) { return k <= 2 ? 0 : 31 - std::countl_zero(k - 1); }
-
-// Lua 5.1's computesizes as LuaJIT adapts it to slot 0: the largest array
-// 0..2^(b+1) such that the integer keys up to 2^(b+1) number more than
-// 2^(b-1). Returns the array size (0 or 2^(b+1)+1), in_array the keys it takes.
-uint32_t best_array_size(const uint32_t bins[], uint32_t integer_keys, uint32_t& in_array) {
-  uint32_t sum = 0, best = 0;
-  in_array = 0;
-  for (uint32_t b = 0; b < kMaxArrayBits && 2 * uint64_t{integer_keys} > (uint64_t{1} << b) && sum != integer_keys; b++) {
-    if (bins[b] == 0) continue;
-    sum += bins[b];
-    if (2 * uint64_t{sum} > (uint64_t{1} << b)) {
-      best = (2u << b) + 1;
-      in_array = sum;
-    }
-  }
-  return best;
-}
-
-// Hash bits for n keys: the next power of two, at least 2 nodes.
-uint32_t hash_bits_for(uint32_t n) {
-  if (n == 0) return 0;
-  if (n <= 2) return 1;
-  return 32 - std::countl_zero(n - 1);
-}
-
 }  // namespace
 
 // -- Lookup -------------------------------------------------------------------
 
 Node* Table::main_position(TValue key) const {
-  uint32_t h = key.is_string() ? key.as_string()->hash : hash_word(key.u64);
+  uint32_t h = key.is_string() ? key.as_string()->hash : key.is_number() ? table_rules::number_hash(key.u64) : hash_word(key.u64);
   return &node[h & hmask];
 }
 
@@ -125,13 +101,8 @@ TValue* Table::slot_for(GlobalState& g, TValue key) {
 }
 
 void Table::set(GlobalState& g, TValue key, TValue val) {
-  if (val.is_nil()) {
-    // Deleting never inserts: an absent key stays absent.
-    if (key.is_nil()) g.raise(ErrorCode::NilIndex);
-    if (key.is_nan()) g.raise(ErrorCode::NanIndex);
-    if (const TValue* slot = find(key)) *const_cast<TValue*>(slot) = val;
-    return;
-  }
+  // A nil store to an absent key inserts a dead key, as LuaJIT and Lua 5.1
+  // do: it takes a node, which decides when the next rehash comes.
   TValue* slot = slot_for(g, key);
   g.barrier_back(this);
   *slot = val;
@@ -282,7 +253,7 @@ void Table::resize(GlobalState& g, uint32_t new_asize, uint32_t hbits) {
     if (!old_array[i].is_nil()) *slot_for(g, TValue::number(i)) = old_array[i];
   }
   if (old_has_hash) {
-    for (uint32_t i = old_hmask + 1; i-- > 0;) {
+    for (uint32_t i = 0; i <= old_hmask; i++) {
       if (!old_nodes[i].val.is_nil()) *slot_for(g, old_nodes[i].key) = old_nodes[i].val;
     }
     g.release(old_nodes, sizeof(Node) * (old_hmask + 1));

@@ -17,6 +17,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lj/base/table_rules.h"
 #include "lj/vm/parse/lexer.h"
 
 namespace lj::parse {
@@ -1375,48 +1376,177 @@ bc::TemplateValue ConstValue(const ExpDesc& e) {
   }
 }
 
-// Template entries in source order; a repeated key overwrites.
-struct TemplateBuilder {
-  std::vector<std::pair<bc::TemplateValue, bc::TemplateValue>> entries;
+// LuaJIT builds a constructor's template table step by step: created at the
+// first constant entry with the sizes counted so far, entries inserted in
+// source order into a hash of 2^n nodes (a nil value still takes a node; a
+// full hash part rehashes, which may move integer keys into a grown array),
+// the array grown to every positional item at the end. `#` on the copies
+// depends on the layout this produces, so the parser replays the same steps
+// on a model of the table's nodes. Number keys are placed by LuaJIT's hash;
+// string keys by a stand-in (luajit seeds its string hash per process).
+class TemplateBuilder {
+ public:
+  bool created() const { return created_; }
 
-  void Set(bc::TemplateValue key, bc::TemplateValue value) {
-    for (auto& [k, v] : entries) {
-      if (k == key) {
-        v = std::move(value);
-        return;
-      }
-    }
-    entries.emplace_back(std::move(key), std::move(value));
+  void Create(uint32_t asize, uint32_t hash_bits) {
+    created_ = true;
+    array_.assign(asize, Slot{});
+    NewHashPart(hash_bits);
   }
 
-  bc::TableTemplate Build(bool needarr, uint32_t narr) const {
+  // A constant entry; a key whose value is computed at run time stays in
+  // the template as a placeholder (present while building, nil at the end).
+  void Set(const bc::TemplateValue& key, const bc::TemplateValue& value) { *SlotFor(key) = Slot{value, !IsNil(value)}; }
+  void SetPlaceholder(const bc::TemplateValue& key) { *SlotFor(key) = Slot{bc::Nil{}, true}; }
+
+  bc::TableTemplate Finish(bool needarr, uint32_t narr) {
+    if (needarr && array_.size() < narr) Resize(narr, HashBits());
     bc::TableTemplate t;
-    if (needarr) t.array.assign(narr, bc::Nil{});
-    for (const auto& [k, v] : entries) {
-      const double* n = std::get_if<double>(&k);
-      if (needarr && n && *n >= 0 && *n < narr && *n == std::trunc(*n)) {
-        t.array[static_cast<size_t>(*n)] = v;
-      } else {
-        t.hash.emplace_back(k, v);
-      }
+    for (const Slot& slot : array_) t.array.push_back(slot.value);
+    for (const Node& n : nodes_) {
+      if (n.used) t.hash.emplace_back(n.key, n.slot.value);
     }
+    t.hash_bits = static_cast<uint8_t>(HashBits());
     return t;
   }
-};
 
-// log2 of the hash part size LuaJIT allocates for n keys (hsize2hbits).
-uint32_t HashSizeBits(uint32_t n) {
-  if (n == 0) return 0;
-  if (n == 1) return 1;
-  return static_cast<uint32_t>(std::bit_width(n - 1));
-}
+ private:
+  struct Slot {
+    bc::TemplateValue value = bc::Nil{};
+    bool present = false;  // a non-nil value while building
+  };
+  struct Node {
+    bc::TemplateValue key = bc::Nil{};
+    Slot slot;
+    int next = -1;
+    bool used = false;  // holds a key (possibly with a nil value)
+  };
+
+  static bool IsNil(const bc::TemplateValue& v) { return std::holds_alternative<bc::Nil>(v); }
+
+  // The array index of an integral key in [0, 2^27], as LuaJIT counts them.
+  static bool ArrayKey(const bc::TemplateValue& key, uint32_t* k) {
+    const double* d = std::get_if<double>(&key);
+    if (!d || !(*d >= 0 && *d < table_rules::kMaxArraySize) || *d != std::trunc(*d)) return false;
+    *k = static_cast<uint32_t>(*d);
+    return true;
+  }
+
+  uint32_t HashBits() const { return nodes_.empty() ? 0 : static_cast<uint32_t>(std::countr_zero(nodes_.size())); }
+
+  void NewHashPart(uint32_t hash_bits) {
+    nodes_.assign(hash_bits ? size_t{1} << hash_bits : 0, Node{});
+    freetop_ = static_cast<uint32_t>(nodes_.size());
+  }
+
+  uint32_t MainPosition(const bc::TemplateValue& key) const {
+    uint32_t h;
+    if (const double* d = std::get_if<double>(&key)) {
+      h = table_rules::number_hash(std::bit_cast<uint64_t>(*d == 0 ? 0.0 : *d));
+    } else if (const bool* b = std::get_if<bool>(&key)) {
+      h = *b;
+    } else {
+      h = static_cast<uint32_t>(std::hash<std::string>{}(std::get<std::string>(key)));
+    }
+    return h & static_cast<uint32_t>(nodes_.size() - 1);
+  }
+
+  // The slot of a key: its array slot, its node, or a new node.
+  Slot* SlotFor(const bc::TemplateValue& key) {
+    uint32_t k;
+    if (ArrayKey(key, &k) && k < array_.size()) return &array_[k];
+    if (!nodes_.empty()) {
+      for (int i = static_cast<int>(MainPosition(key)); i >= 0; i = nodes_[i].next) {
+        if (nodes_[i].used && nodes_[i].key == key) return &nodes_[i].slot;
+      }
+    }
+    return NewKey(key);
+  }
+
+  // LuaJIT's newkey: a main position without a value is taken over; else a
+  // free node from below freetop, moving a colliding key that is not in its
+  // own main position; no free node left means a rehash.
+  Slot* NewKey(const bc::TemplateValue& key) {
+    if (nodes_.empty()) return RehashAndRetry(key);
+    uint32_t mp = MainPosition(key);
+    uint32_t target = mp;
+    if (nodes_[mp].slot.present) {
+      do {
+        if (freetop_ == 0) return RehashAndRetry(key);
+      } while (nodes_[--freetop_].used);
+      uint32_t free = freetop_;
+      uint32_t owner = MainPosition(nodes_[mp].key);
+      if (owner != mp) {
+        uint32_t prev = owner;
+        while (nodes_[prev].next != static_cast<int>(mp)) prev = static_cast<uint32_t>(nodes_[prev].next);
+        nodes_[prev].next = static_cast<int>(free);
+        nodes_[free] = nodes_[mp];
+        nodes_[mp].next = -1;
+        nodes_[mp].slot = Slot{};
+      } else {
+        nodes_[free].next = nodes_[mp].next;
+        nodes_[mp].next = static_cast<int>(free);
+        target = free;
+      }
+    }
+    nodes_[target].key = key;
+    nodes_[target].used = true;
+    return &nodes_[target].slot;
+  }
+
+  Slot* RehashAndRetry(const bc::TemplateValue& key) {
+    Rehash(key);
+    return SlotFor(key);
+  }
+
+  // Sizes the parts for the present keys plus `extra` (LuaJIT's rehashtab).
+  void Rehash(const bc::TemplateValue& extra) {
+    uint32_t bins[table_rules::kMaxArrayBits] = {};
+    uint32_t integer_keys = 0, total = 1, k;
+    auto count_int = [&](uint32_t key) {
+      bins[table_rules::key_bin(key)]++;
+      integer_keys++;
+    };
+    for (uint32_t i = 0; i < array_.size(); i++) {
+      if (array_[i].present) count_int(i), total++;
+    }
+    for (const Node& n : nodes_) {
+      if (!n.slot.present) continue;
+      total++;
+      if (ArrayKey(n.key, &k)) count_int(k);
+    }
+    if (ArrayKey(extra, &k)) count_int(k);
+    uint32_t in_array = 0;
+    uint32_t best = table_rules::best_array_size(bins, integer_keys, in_array);
+    Resize(best, table_rules::hash_bits_for(total - in_array));
+  }
+
+  // New part sizes; present entries that no longer fit move, nil ones drop.
+  void Resize(uint32_t asize, uint32_t hash_bits) {
+    std::vector<Slot> old_array = std::move(array_);
+    std::vector<Node> old_nodes = std::move(nodes_);
+    array_.assign(asize, Slot{});
+    NewHashPart(hash_bits);
+    for (uint32_t i = 0; i < old_array.size(); i++) {
+      if (i < asize) array_[i] = std::move(old_array[i]);
+      else if (old_array[i].present) *SlotFor(static_cast<double>(i)) = std::move(old_array[i]);
+    }
+    for (Node& n : old_nodes) {
+      if (n.slot.present) *SlotFor(n.key) = std::move(n.slot);
+    }
+  }
+
+  bool created_ = false;
+  std::vector<Slot> array_;
+  std::vector<Node> nodes_;  // 0 or a power of two >= 2
+  uint32_t freetop_ = 0;     // free nodes are searched for below this
+};
 
 // Table constructor: constant entries go into a TDUP template, the rest is
 // stored by instructions; a trailing multi-value call/vararg uses TSETM.
 void Parser::ExprTable(ExpDesc* e) {
   FuncState* fs = fs_;
   int32_t line = lex_.line;
-  bool has_template = false;
   TemplateBuilder tmpl;
   uint32_t template_idx = 0;
   bool vcall = false, needarr = false;
@@ -1454,8 +1584,8 @@ void Parser::ExprTable(ExpDesc* e) {
     bool stored = false;
     if (key.IsConst() && key.k != ExpKind::kNil &&
         (key.k == ExpKind::kStr || val.IsConstNoJump())) {
-      if (!has_template) {
-        has_template = true;
+      if (!tmpl.created()) {
+        tmpl.Create(needarr ? narr : 0, table_rules::hash_bits_for(nhash));
         template_idx = static_cast<uint32_t>(fs->proto->gc_consts.size());
         fs->proto->gc_consts.emplace_back(bc::TableTemplate{});
         fs->Ins(pc) = bc::EncodeAD(Op::TDUP, freg - 1, template_idx);
@@ -1465,8 +1595,7 @@ void Parser::ExprTable(ExpDesc* e) {
         tmpl.Set(ConstValue(key), ConstValue(val));
         stored = true;
       } else {
-        // The key stays in the template with a nil value.
-        tmpl.Set(ConstValue(key), bc::Nil{});
+        tmpl.SetPlaceholder(ConstValue(key));
       }
     }
     if (!stored) {
@@ -1502,7 +1631,7 @@ void Parser::ExprTable(ExpDesc* e) {
   } else {
     e->k = ExpKind::kNonReloc;
   }
-  if (!has_template) {
+  if (!tmpl.created()) {
     // TNEW D: array size in bits 0-10, log2 hash size in 11-15.
     if (!needarr) {
       narr = 0;
@@ -1511,9 +1640,9 @@ void Parser::ExprTable(ExpDesc* e) {
     } else if (narr > 0x7ff) {
       narr = 0x7ff;
     }
-    fs->Ins(pc) = bc::WithD(fs->Ins(pc), narr | (HashSizeBits(nhash) << 11));
+    fs->Ins(pc) = bc::WithD(fs->Ins(pc), narr | (table_rules::hash_bits_for(nhash) << 11));
   } else {
-    fs->proto->gc_consts[template_idx] = tmpl.Build(needarr, narr);
+    fs->proto->gc_consts[template_idx] = tmpl.Finish(needarr, narr);
   }
 }
 
@@ -1817,6 +1946,8 @@ void Parser::AssignAdjust(uint32_t nvars, uint32_t nexps, ExpDesc* e) {
       EmitNil(fs, reg, static_cast<uint32_t>(extra));
     }
   }
+  // Values beyond the targets were evaluated for their effects only.
+  if (nexps > nvars) fs->freereg -= nexps - nvars;
 }
 
 void Parser::ParseAssignment(LhsVar* lh, uint32_t nvars) {
@@ -1848,7 +1979,6 @@ void Parser::ParseAssignment(LhsVar* lh, uint32_t nvars) {
       return;
     }
     AssignAdjust(nvars, nexps, &e);
-    if (nexps > nvars) fs_->freereg -= nexps - nvars;
   }
   // Values sit in consecutive registers; store them right to left.
   e.Init(ExpKind::kNonReloc, fs_->freereg - 1);

@@ -267,9 +267,45 @@ TEST(ParserDebugInfo, TableTemplates) {
   EXPECT_EQ(t.array[0], bc::TemplateValue(true));
   EXPECT_EQ(t.array[1], bc::TemplateValue(1.0));
   EXPECT_EQ(t.array[2], bc::TemplateValue(2.0));
+  // Hash entries come in node order: look them up by key.
   ASSERT_EQ(t.hash.size(), 2u);
-  EXPECT_EQ(t.hash[0].first, bc::TemplateValue(std::string("x")));
-  EXPECT_EQ(t.hash[1].second, bc::TemplateValue(bc::Nil{}));  // z: run time.
+  EXPECT_EQ(t.hash_bits, 1);
+  auto value_of = [&](const std::string& key) {
+    for (const auto& [k, v] : t.hash) {
+      if (k == bc::TemplateValue(key)) return v;
+    }
+    return bc::TemplateValue(false);
+  };
+  EXPECT_EQ(value_of("x"), bc::TemplateValue(std::string("y")));
+  EXPECT_EQ(value_of("z"), bc::TemplateValue(bc::Nil{}));  // z: run time.
+}
+
+// The template's layout follows LuaJIT's step-by-step construction: created
+// when the first constant entry is seen, rehashed when the hash part fills.
+TEST(ParserDebugInfo, TemplateLayoutFollowsLuaJIT) {
+  auto template_of = [](const char* src) {
+    ParseResult r = Parse(src, "=t");
+    EXPECT_TRUE(r.ok());
+    return std::get<bc::TableTemplate>(r.proto()->gc_consts[0]);
+  };
+  // Created for 1 item (slots 0..1); 2 and 3 each rehash: slots 0..4.
+  bc::TableTemplate seq = template_of("return {1, 2, 3}");
+  ASSERT_EQ(seq.array.size(), 5u);
+  EXPECT_EQ(seq.array[3], bc::TemplateValue(3.0));
+  EXPECT_EQ(seq.array[4], bc::TemplateValue(bc::Nil{}));
+  EXPECT_TRUE(seq.hash.empty());
+  // A lone constant integer key stays in the hash part (#t is 0).
+  bc::TableTemplate keyed = template_of("return {[2] = 0}");
+  EXPECT_TRUE(keyed.array.empty());
+  ASSERT_EQ(keyed.hash.size(), 1u);
+  EXPECT_EQ(keyed.hash[0].first, bc::TemplateValue(2.0));
+  EXPECT_EQ(keyed.hash_bits, 1);
+  // A computed item between constants: slot 2 is left for the store at run
+  // time; inserting 3 rehashed to slots 0..4 (so #{1, nil, 3} is 1).
+  bc::TableTemplate holes = template_of("local p return {1, p, 3}");
+  ASSERT_EQ(holes.array.size(), 5u);
+  EXPECT_EQ(holes.array[2], bc::TemplateValue(bc::Nil{}));
+  EXPECT_EQ(holes.array[3], bc::TemplateValue(3.0));
 }
 
 
