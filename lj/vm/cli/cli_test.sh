@@ -1,7 +1,9 @@
 #!/bin/bash
 # Checks the ljit command line: -bl listing from a file and from stdin,
 # syntax errors reported as luajit does (exit status 1), usage errors,
-# running scripts with arguments and -e, uncaught errors with tracebacks.
+# running scripts with arguments and -e, uncaught errors with tracebacks,
+# -b saving and running dumps, the interactive loop; options, -b and
+# interactive sessions are compared live with luajit where it is installed.
 set -u
 LJIT="$1"
 TMP="${TEST_TMPDIR:-/tmp}"
@@ -66,6 +68,13 @@ stack traceback:
 	[C]: at ADDR"
 check "uncaught error" "$expected" "$msg"
 check "uncaught error status" 1 "$status"
+
+# On one pipe the error message comes before output still buffered, as luajit.
+printf 'io.write("out1\\n")\nerror("boom")\n' > "$TMP/order.lua"
+msg=$("$LJIT" order.lua 2>&1 | head -1)
+check "error before buffered output" "ljit: order.lua:2: boom" "$msg"
+msg=$("$LJIT" order.lua 2>&1 | tail -1)
+check "buffered output after the error" "out1" "$msg"
 
 msg=$("$LJIT" -e 'error({})' 2>&1)
 check "error object" "ljit: (error object is not a string)" "$msg"
@@ -132,6 +141,103 @@ msg=$("$LJIT" -jv -e '' 2>&1); status=$?
 check "-jv not supported yet" "ljit: -jv is not supported yet: it needs the trace compiler" "$msg"
 check "-jv status" 1 "$status"
 check "-v" "LuaJIT 2.1.0-beta3 -- ljit (lj project)" "$("$LJIT" -v)"
+
+
+# -- Bytecode saving (-b) and running dumps -----------------------------------
+printf 'local t = {1, 2, x = "y"}\nlocal function f(a) return a * 2 end\nprint(f(21), t[2], t.x)\n' > "$TMP/save.lua"
+"$LJIT" -b "$TMP/save.lua" "$TMP/save.raw"; status=$?
+check "-b status" 0 "$status"
+check "-b output starts with the dump header" "1b4c4a020a" "$(head -c 5 "$TMP/save.raw" | od -An -tx1 | tr -d ' \n')"
+check "running a dump" "42	2	y" "$("$LJIT" "$TMP/save.raw" 2>&1)"
+check "a dump on stdin" "42	2	y" "$("$LJIT" - < "$TMP/save.raw" 2>&1)"
+check "dofile and loadfile of a dump" "42	2	y
+function" "$("$LJIT" -e "dofile('$TMP/save.raw') print(type(loadfile('$TMP/save.raw')))" 2>&1)"
+head -c 20 "$TMP/save.raw" > "$TMP/short.raw"
+msg=$("$LJIT" "$TMP/short.raw" 2>&1); status=$?
+check "truncated dump" "ljit: $TMP/short.raw: cannot load malformed bytecode" "$msg"
+check "truncated dump status" 1 "$status"
+(printf '#!/usr/bin/env ljit\n'; cat "$TMP/save.raw") > "$TMP/shebang.raw"
+msg=$("$LJIT" "$TMP/shebang.raw" 2>&1); status=$?
+check "a dump after a #! line is refused" "ljit: cannot load malformed bytecode" "$msg"
+check "a dump after a #! line: status" 1 "$status"
+msg=$("$LJIT" -b -t obj "$TMP/save.lua" "$TMP/save.o" 2>&1); status=$?
+check "-t obj is refused" "ljit: object file output is not supported: use -t c or -t h" "$msg"
+check "-t obj status" 1 "$status"
+
+# No script and a terminal on stdin: the interactive loop with its banner
+# (script(1) provides the terminal).
+if command -v script > /dev/null; then
+  out=$(printf '=1+1\n' | timeout 10 script -qec "$LJIT" /dev/null | tr -d '\r')
+  check "terminal: banner" "LuaJIT 2.1.0-beta3 -- ljit (lj project)" "$(grep '^LuaJIT' <<< "$out")"
+  check "terminal: =expr" "> 2" "$(grep '^> 2' <<< "$out")"
+else
+  echo "script(1) not installed: the terminal case is NOT checked"
+fi
+
+# -- The interactive loop against luajit -----------------------------------------
+# stdout and stderr are compared separately (luajit does not flush stdout
+# before an error message); the banner's two lines are checked apart.
+repl_compared=0
+same_repl() {  # same_repl NAME INPUT ARGS...
+  local name="$1" input="$2"; shift 2
+  local ra rb
+  printf "$input" > "$TMP/repl.in"
+  "$LJIT" "$@" < "$TMP/repl.in" > "$TMP/a.out" 2> "$TMP/a.err"; ra=$?
+  luajit "$@" < "$TMP/repl.in" > "$TMP/b.out" 2> "$TMP/b.err"; rb=$?
+  check "$name (banner)" "LuaJIT 2.1.0-beta3 -- ljit (lj project)" "$(head -n 1 "$TMP/a.out")"
+  check "$name (JIT line)" "JIT:" "$(sed -n 2p "$TMP/a.out" | cut -c1-4)"
+  check "$name (stdout)" "$(tail -n +3 "$TMP/b.out")" "$(tail -n +3 "$TMP/a.out")"
+  check "$name (stderr)" "$(sed -E 's/0x[0-9a-f]+/ADDR/; s/luajit/ljit/g' "$TMP/b.err")" \
+    "$(sed -E 's/0x[0-9a-f]+/ADDR/' "$TMP/a.err")"
+  check "$name (status)" "$rb" "$ra"
+  repl_compared=$((repl_compared + 1))
+}
+if command -v luajit > /dev/null; then
+  same_repl "statements, =expr, continuation, errors" \
+    'x = 1\n=x\nx\nfor i=1,2 do\nprint(i)\nend\nerror("boo")\n=1,2\nlocal a =\n\n3 print(a)\n' -i
+  same_repl "print replaced, error objects, empty =" 'print = 1\n=2\nerror({})\nerror()\n=\n' -i
+  same_repl "incomplete statement at end of input" 'for i=1,2 do\n' -i
+  same_repl "empty input" '' -i
+  printf 'y = 5\n' > "$TMP/quiet.lua"
+  same_repl "after a script" '=y\n' -i "$TMP/quiet.lua"
+  same_repl "after -e" '=z + 1\n' -e 'z = 41' -i
+  same_repl "return values and nil" 'return 1, nil, "s"\n=nil\nreturn\n' -i
+  same_repl "syntax error" 'x = = 1\n=x\n' -i
+  echo "compared $repl_compared interactive sessions with luajit"
+
+  # -b against luajit: the same bytes, listings and messages.
+  printf 'for i = 1, 3 do print(("line %%d"):format(i), i / 2) end\n' > "$TMP/big.lua"
+  for opts in "" "-g" "-s" "-t c" "-t h" "-n mod.name -t h" "-g -t c"; do
+    # shellcheck disable=SC2086
+    "$LJIT" -b $opts "$TMP/big.lua" "$TMP/ours.out"
+    # shellcheck disable=SC2086
+    luajit -b $opts "$TMP/big.lua" "$TMP/theirs.out"
+    cmp -s "$TMP/ours.out" "$TMP/theirs.out" || check "-b $opts same bytes as luajit" "same" "different"
+  done
+  "$LJIT" -b - - < "$TMP/big.lua" > "$TMP/ours.out"
+  luajit -b - - < "$TMP/big.lua" > "$TMP/theirs.out"
+  cmp -s "$TMP/ours.out" "$TMP/theirs.out" || check "-b - - same bytes as luajit" "same" "different"
+  "$LJIT" -b -g -e 'x = {1, 2}' "$TMP/ours.out"
+  luajit -b -g -e 'x = {1, 2}' "$TMP/theirs.out"
+  cmp -s "$TMP/ours.out" "$TMP/theirs.out" || check "-b -g -e same bytes as luajit" "same" "different"
+  luajit -b -g "$TMP/big.lua" "$TMP/theirs.raw"
+  check "-bl of luajit's dump" "$(luajit -bl "$TMP/theirs.raw")" "$("$LJIT" -bl "$TMP/theirs.raw")"
+  "$LJIT" -b "$TMP/big.lua" "$TMP/ours.raw"
+  check "luajit runs ljit's dump" "$(luajit "$TMP/big.lua")" "$(luajit "$TMP/ours.raw" 2>&1)"
+  printf 'x =\n' > "$TMP/synerr.lua"
+  same_as_luajit "-b usage" -b
+  same_as_luajit "-b one file" -b s.lua
+  same_as_luajit "-b syntax error" -b synerr.lua out.raw
+  same_as_luajit "-b missing input" -b nonexistent.lua out.raw
+  same_as_luajit "-b unknown type" -b -t zz s.lua out.raw
+  same_as_luajit "-b bad module name" -b -n 'a b' -t h s.lua -
+  same_as_luajit "-b module name from -e" -b -t h -e 'x=1' -
+  same_as_luajit "-b unknown option" -b -q s.lua out.raw
+  same_as_luajit "-h" -h
+  echo "compared $compared option and -b cases with luajit in all"
+else
+  echo "luajit not installed: interactive sessions and -b not compared"
+fi
 
 if [[ $failures -ne 0 ]]; then
   echo "$failures check(s) failed"

@@ -1,6 +1,6 @@
-// The `ljit` command line, as luajit's: bytecode listing (-bl) and running
-// programs (`ljit [options] [script [args]]` with -e, -l, -j, -O, -v, -E,
-// --, `-` for stdin, LUA_INIT, the arg table) on the interpreter, with
+// The `ljit` command line, as luajit's: bytecode saving and listing (-b,
+// save.cc), the interactive loop (-i, repl.cc) and running programs
+// (`ljit [options] [script [args]]` with -e, -l, -j, -O, -v, -E, --, `-`, LUA_INIT, the arg table) on the interpreter, with
 // uncaught errors and exit statuses as luajit reports them (docs/cli.md).
 #include <cerrno>
 #include <cstdio>
@@ -14,31 +14,15 @@
 
 #include <unistd.h>
 
-#include "lj/vm/bc/bc.h"
+#include "lj/vm/cli/cli.h"
 #include "lj/vm/interp/vm.h"
 #include "lj/vm/lib/lib.h"
 #include "lj/vm/object/state.h"
-#include "lj/vm/parse/parser.h"
 
 namespace lj::cli {
 
-namespace {
-
-constexpr const char* kProgram = "ljit";
-
-void PrintSaveUsage() {
-  std::fprintf(stderr,
-               "Save LuaJIT bytecode: %s -b[options] input output\n"
-               "  -l        Only list bytecode.\n"
-               "  -e chunk  Use chunk string as input.\n"
-               "  --        Stop handling options.\n"
-               "  -         Use stdin as input and/or stdout as output.\n",
-               kProgram);
-}
-
 // Reads a whole file ("-" is stdin); the error text is luajit's.
-std::optional<std::string> ReadSource(const std::string& path,
-                                      std::string* error) {
+std::optional<std::string> ReadSource(const std::string& path, std::string* error) {
   FILE* fp = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
   if (fp == nullptr) {
     *error = "cannot open " + path + ": " + std::strerror(errno);
@@ -63,73 +47,12 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-// -b[l] [options] input [output]: list (or, later, save) bytecode.
-int SaveOrList(const std::vector<std::string>& args, bool list) {
-  std::vector<std::string> files;
-  std::optional<std::string> chunk_text;
-  bool options_done = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (!options_done && a.size() > 1 && a[0] == '-') {
-      if (a == "--") {
-        options_done = true;
-        continue;
-      }
-      for (size_t k = 1; k < a.size(); ++k) {
-        char opt = a[k];
-        if (opt == 'l') {
-          list = true;
-        } else if (opt == 's' || opt == 'g') {
-          // Debug info options do not change a listing.
-        } else if (opt == 'e' && i + 1 < args.size()) {
-          chunk_text = args[++i];
-        } else {
-          PrintSaveUsage();
-          return 1;
-        }
-      }
-      continue;
-    }
-    files.push_back(a);
-  }
-  size_t want = chunk_text ? 0 : 1;
-  if (files.size() < want || files.size() > want + 1) {
-    PrintSaveUsage();
-    return 1;
-  }
-  if (!list) return Fail("saving bytecode is not implemented yet (issue 3)");
-  std::string source, chunkname;
-  if (chunk_text) {
-    source = *chunk_text;
-    chunkname = "=(command line)";
-  } else {
-    std::string error;
-    std::optional<std::string> text = ReadSource(files[0], &error);
-    if (!text) return Fail(error);
-    source = std::move(*text);
-    chunkname = files[0] == "-" ? "=stdin" : "@" + files[0];
-  }
-  parse::ParseResult result = parse::Parse(source, chunkname);
-  if (!result.ok()) return Fail(result.error().message);
-  std::string listing = bc::ListChunk(*result.proto());
-  std::string out_path = files.size() > want ? files.back() : "-";
-  if (out_path == "-") {
-    std::fwrite(listing.data(), 1, listing.size(), stdout);
-    return std::fflush(stdout) == 0 ? 0 : 1;
-  }
-  FILE* out = std::fopen(out_path.c_str(), "wb");
-  if (out == nullptr) {
-    return Fail("cannot open " + out_path + ": " + std::strerror(errno));
-  }
-  std::fwrite(listing.data(), 1, listing.size(), out);
-  return std::fclose(out) == 0 ? 0 : 1;
-}
-
 // Reports an uncaught error as luajit does: a string (or an object with
 // __tostring) with the traceback, "(error object is not a string)" for
 // other objects, nothing for nil.
-int ReportError(interp::Vm& vm, vm::TValue error, const std::string& traceback) {
-  std::fflush(stdout);
+int ReportError(interp::Vm& vm, vm::TValue error, const std::string& traceback, const char* program) {
+  // stdout is not flushed first: on a shared pipe luajit's message comes
+  // before output still buffered.
   if (error.is_nil()) return 1;
   std::string msg;
   bool with_traceback = true;
@@ -146,11 +69,14 @@ int ReportError(interp::Vm& vm, vm::TValue error, const std::string& traceback) 
     msg = "(error object is not a string)";
     with_traceback = false;
   }
-  std::fprintf(stderr, "%s: %s\n", kProgram, msg.c_str());
+  if (program != nullptr) std::fprintf(stderr, "%s: ", program);
+  std::fprintf(stderr, "%s\n", msg.c_str());
   if (with_traceback && !traceback.empty()) std::fprintf(stderr, "%s\n", traceback.c_str());
   std::fflush(stderr);
   return 1;
 }
+
+namespace {
 
 // Compiles and runs one chunk on the main thread with args as its varargs.
 int RunChunk(interp::Vm& vm, std::string_view source, const std::string& chunkname,
@@ -272,10 +198,13 @@ int RunFile(interp::Vm& vm, const std::string& path, const std::vector<std::stri
   bool is_stdin = path.empty() || path == "-";
   std::optional<std::string> text = ReadSource(is_stdin ? "-" : path, &error);
   if (!text) return Fail(error);
-  // A first line starting with '#' (shebang) is skipped.
+  // A first line starting with '#' (shebang) is skipped. A dump after it
+  // is refused, unnamed, as luajit does: it would slip past the check
+  // of the first byte that tells bytecode from source.
   if (!text->empty() && (*text)[0] == '#') {
     size_t nl = text->find('\n');
     text->replace(0, nl == std::string::npos ? text->size() : nl, "");
+    if (text->size() > 1 && (*text)[1] == '\x1b') return Fail("cannot load malformed bytecode");
   }
   return RunChunk(vm, *text, is_stdin ? "=stdin" : "@" + path, args);
 }
@@ -339,6 +268,13 @@ int RunLuaInit(interp::Vm& vm) {
   return RunChunk(vm, init, "=LUA_INIT", {});
 }
 
+// luajit prints its copyright line here; we name ourselves after the
+// version we reproduce (jit.version says "LuaJIT 2.1.0-beta3" too).
+void PrintVersion() {
+  std::printf("LuaJIT 2.1.0-beta3 -- ljit (lj project)\n");
+  std::fflush(stdout);
+}
+
 // ljit [options] [script [args]]: luajit's order — version, LUA_INIT, the
 // -e/-l/-j/-O actions in command-line order, then the script (or stdin).
 int RunPrograms(const std::vector<std::string>& args) {
@@ -351,7 +287,7 @@ int RunPrograms(const std::vector<std::string>& args) {
   interp::Vm vm(g);
   lib::open_all(vm);
   SetArgTable(g, args, options->script);
-  if (options->version) std::printf("LuaJIT 2.1.0-beta3 -- ljit (lj project)\n");
+  if (options->version) PrintVersion();
   if (!options->ignore_env) {
     if (int status = RunLuaInit(vm)) return status;
   }
@@ -365,18 +301,22 @@ int RunPrograms(const std::vector<std::string>& args) {
     }
     if (status) return status;
   }
-  int status = 0;
   if (options->script < args.size()) {
     std::vector<std::string> script_args(args.begin() + static_cast<long>(options->script) + 1, args.end());
-    status = RunFile(vm, args[options->script], script_args);
-  } else if (!options->executes && !options->version) {
-    // No script: stdin, unless it is a terminal (the interactive mode).
-    if (isatty(0)) return Fail("the interactive mode is not implemented yet");
-    status = RunFile(vm, "-", {});
+    if (int status = RunFile(vm, args[options->script], script_args)) return status;
+  }
+  if (options->interactive) {
+    PrintJitStatus(vm);
+    Repl(vm);
+  } else if (options->script >= args.size() && !options->executes && !options->version) {
+    // No script: the interactive loop on a terminal, else stdin as a script.
+    if (!isatty(0)) return RunFile(vm, "-", {});
+    PrintVersion();
+    PrintJitStatus(vm);
+    Repl(vm);
   }
   std::fflush(stdout);
-  if (status == 0 && options->interactive) return Fail("the interactive mode is not implemented yet");
-  return status;
+  return 0;
 }
 
 }  // namespace
@@ -387,7 +327,7 @@ int Main(int argc, char** argv) {
     std::string first = args[0].substr(2);
     std::vector<std::string> rest(args.begin() + 1, args.end());
     if (!first.empty()) rest.insert(rest.begin(), "-" + first);
-    return SaveOrList(rest, false);
+    return SaveOrList(rest);
   }
   return RunPrograms(args);
 }

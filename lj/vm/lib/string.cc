@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "lj/vm/bcsave/bcsave.h"
 #include "lj/vm/lib/api.h"
 #include "lj/vm/lib/builtins.h"
 #include "lj/vm/lib/lib.h"
@@ -254,6 +255,19 @@ int str_gsub(Thread* L) {
   return 2;
 }
 
+// string.dump(f [, strip]): LuaJIT's bytecode dump of a Lua function's
+// prototype (lj/vm/bcsave); C functions and builtins have none to give.
+int str_dump(Thread* L) {
+  Vm& vm = Vm::of(L);
+  TValue f = arg(L, 1);
+  if (!f.is_function()) vm.type_error(L, 1, "function");
+  Function* fn = f.as_function();
+  if (!fn->is_lua()) vm.error_at(L, 1, "unable to dump given function");
+  std::string dump = bcsave::Write(*bcsave::FromGc(*fn->proto()), arg(L, 2).is_truthy());
+  push(L, str(L, dump));
+  return 1;
+}
+
 }  // namespace
 
 void open_string(Vm& vm) {
@@ -271,6 +285,7 @@ void open_string(Vm& vm) {
   set_function(vm, t, "match", str_match);
   set_function(vm, t, "gmatch", str_gmatch);
   set_function(vm, t, "gsub", str_gsub);
+  set_function(vm, t, "dump", str_dump);
   // Strings index the string table through their shared metatable.
   vm::GlobalState& g = vm.global();
   Table* mt = g.new_table(0, 1);
