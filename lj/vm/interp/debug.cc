@@ -27,8 +27,6 @@ std::string short_source(const Proto* pt) {
   return short_source(pt->chunkname);
 }
 
-namespace {
-
 const String* local_name(const Proto* pt, uint32_t pc, uint32_t slot) {
   // Variables are in startpc order; the n-th one alive at pc is slot n.
   for (uint32_t i = 0; i < pt->sizevarinfo; i++) {
@@ -38,6 +36,8 @@ const String* local_name(const Proto* pt, uint32_t pc, uint32_t slot) {
   }
   return nullptr;
 }
+
+namespace {
 
 const String* string_constant(const Proto* pt, uint32_t idx) {
   if (idx >= pt->sizekgc) return nullptr;
@@ -109,7 +109,8 @@ std::vector<FrameInfo> walk_frames(Thread* L, const uint32_t* top_pc) {
   const uint32_t* pc = top_pc;
   while (base > bottom) {
     bool lua = base[-2].is_function() && base[-2].as_function()->is_lua();
-    frames.push_back({base, lua ? pc : nullptr});
+    // A frame whose callee turned out not to be callable never ran: skip it.
+    if (base[-2].is_function()) frames.push_back({base, lua ? pc : nullptr});
     // A vararg frame belongs to the function below its delta.
     TValue* fb = base;
     if (!is_lua_link(fb[-1]) && link_typep(fb[-1]) == kFrameVarg) fb -= link_delta(fb[-1]);
@@ -157,26 +158,86 @@ const char* metamethod_called_by(bc::Op op) {
 
 }  // namespace
 
-std::string frame_function_name(const std::vector<FrameInfo>& frames, size_t i) {
-  if (i + 1 >= frames.size()) return "";
+ValueName frame_call_name(const std::vector<FrameInfo>& frames, size_t i) {
+  if (i + 1 >= frames.size()) return {};
   const FrameInfo& caller = frames[i + 1];
-  if (!caller.pc) return "";
+  if (!caller.pc) return {};
   TValue* fb = frames[i].base;
   if (!is_lua_link(fb[-1]) && link_typep(fb[-1]) == kFrameVarg) fb -= link_delta(fb[-1]);
   // A metamethod called by an instruction: named after the metamethod.
-  if (!is_lua_link(fb[-1]) && link_typep(fb[-1]) == kFrameCont) return metamethod_called_by(bc::OpOf(caller.pc[-1]));
-  if (!is_lua_link(fb[-1])) return "";
+  if (!is_lua_link(fb[-1]) && link_typep(fb[-1]) == kFrameCont) {
+    const char* mm = metamethod_called_by(bc::OpOf(caller.pc[-1]));
+    if (*mm == 0) return {};
+    return {"metamethod", mm};
+  }
+  if (!is_lua_link(fb[-1])) return {};
   const Proto* pt = caller.function()->proto();
   uint32_t ins = caller.pc[-1];
   bc::Op op = bc::OpOf(ins);
-  if (op == bc::Op::ITERC || op == bc::Op::ITERN) return "for iterator";
-  if (op != bc::Op::CALL && op != bc::Op::CALLM) return "";
-  ValueName n = name_of_slot(pt, pc_index(pt, caller.pc), bc::AOf(ins));
-  return n.name;
+  if (op != bc::Op::CALL && op != bc::Op::CALLM && op != bc::Op::ITERC) return {};
+  // An iterator is named after the generator slot, "(for generator)".
+  uint32_t slot = op == bc::Op::ITERC ? bc::AOf(ins) - 3 : bc::AOf(ins);
+  uint32_t pc = pc_index(pt, caller.pc);
+  if (const String* local = local_name(pt, pc, slot)) return {"local", std::string(local->view())};
+  return name_of_slot(pt, pc, slot);
+}
+
+std::string frame_function_name(const std::vector<FrameInfo>& frames, size_t i) {
+  return frame_call_name(frames, i).name;
+}
+
+std::vector<FrameInfo> thread_frames(Thread* L) {
+  Vm& vm = Vm::of(L);
+  return walk_frames(L, L == vm.current_thread() ? vm.saved_pc() : nullptr);
+}
+
+namespace {
+
+// Where the frame above frames[level] begins (its function slot): locals
+// and temporaries of frames[level] lie below. The top frame ends at L->top.
+TValue* frame_limit(Thread* L, const std::vector<FrameInfo>& frames, size_t level) {
+  if (level == 0) return L->top;
+  TValue* above = frames[level - 1].base;
+  if (!is_lua_link(above[-1]) && link_typep(above[-1]) == kFrameVarg) above -= link_delta(above[-1]);
+  return above - 2;
+}
+
+// The n-th vararg (n from 1) of a Lua frame, before or after FUNCV set up
+// its vararg frame.
+LocalSlot frame_vararg(const FrameInfo& f, TValue* limit, int n) {
+  const Proto* pt = f.function()->proto();
+  if (!(pt->flags & bc::kProtoVararg)) return {};
+  TValue* start = f.base;
+  if (!is_lua_link(f.base[-1]) && link_typep(f.base[-1]) == kFrameVarg) {
+    limit = f.base - 2;
+    start = f.base - link_delta(f.base[-1]);
+  }
+  TValue* slot = start + pt->numparams + (n - 1);
+  if (slot >= limit) return {};
+  return {"(*vararg)", slot};
+}
+
+}  // namespace
+
+LocalSlot frame_local(Thread* L, const std::vector<FrameInfo>& frames, size_t level, int n) {
+  const FrameInfo& f = frames[level];
+  TValue* limit = frame_limit(L, frames, level);
+  bool lua = f.function()->is_lua() && f.pc;
+  if (n < 0) return lua ? frame_vararg(f, limit, -n) : LocalSlot{};
+  if (n == 0) return {};
+  TValue* slot = f.base + (n - 1);
+  if (lua) {
+    const Proto* pt = f.function()->proto();
+    if (const String* name = local_name(pt, pc_index(pt, f.pc), static_cast<uint32_t>(n - 1))) {
+      return {std::string(name->view()), slot};
+    }
+  }
+  if (slot < limit) return {"(*temporary)", slot};
+  return {};
 }
 
 std::string Vm::traceback(Thread* L, int level) {
-  std::vector<FrameInfo> frames = walk_frames(L, savedpc_);
+  std::vector<FrameInfo> frames = thread_frames(L);
   std::vector<std::string> lines;
   for (size_t i = static_cast<size_t>(level); i < frames.size(); i++) {
     const FrameInfo& f = frames[i];
@@ -252,9 +313,13 @@ void Vm::error_at(Thread* L, int level, std::string_view message) {
 void Vm::raise_value(Thread*, TValue value) { g_.raise(value); }
 
 void Vm::arg_error(Thread* L, int arg, std::string_view message) {
-  std::string text = "bad argument #" + std::to_string(arg) + " to '" + current_function_name(L) + "' (" +
-                     std::string(message) + ")";
-  error_at(L, 1, text);
+  ValueName called = frame_call_name(walk_frames(L, savedpc_), 0);
+  std::string name = called.name.empty() ? "?" : called.name;
+  // Lua's rule for obj:name(...): self is not counted, and a bad self says so.
+  if (called.kind == "method" && --arg == 0) {
+    error_at(L, 1, "calling '" + name + "' on bad self (" + std::string(message) + ")");
+  }
+  error_at(L, 1, "bad argument #" + std::to_string(arg) + " to '" + name + "' (" + std::string(message) + ")");
 }
 
 void Vm::type_error(Thread* L, int arg, std::string_view expected) {

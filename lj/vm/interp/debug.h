@@ -32,6 +32,9 @@ struct ValueName {
   std::string name;
 };
 ValueName name_of_slot(const Proto* pt, uint32_t pc, uint32_t slot);
+// The local variable in `slot` at instruction index pc, hidden ones like
+// "(for index)" included; null if none is alive there.
+const String* local_name(const Proto* pt, uint32_t pc, uint32_t slot);
 // " local 'x'"-style phrase for messages ("" when unnamed).
 std::string describe_slot(const Proto* pt, uint32_t pc, uint32_t slot);
 
@@ -44,8 +47,23 @@ struct FrameInfo {
 };
 // Frames from the top (index 0: the running function) to the bottom.
 std::vector<FrameInfo> walk_frames(Thread* L, const uint32_t* top_pc);
-// How the function of frames[i] was called: "function 'name'" source for
-// tracebacks; empty if its caller does not name it.
+// The frames of any thread: the running one from the VM's pc, a suspended
+// or normal coroutine from its top C frame (yield/resume).
+std::vector<FrameInfo> thread_frames(Thread* L);
+// How the function of frames[i] was called, as lua_Debug's name and
+// namewhat: kind "global", "local", "method", "field", "upvalue" or
+// "metamethod"; empty if its caller does not name it.
+ValueName frame_call_name(const std::vector<FrameInfo>& frames, size_t i);
+// The name alone, for tracebacks ("in function 'name'").
 std::string frame_function_name(const std::vector<FrameInfo>& frames, size_t i);
+
+// A local variable or temporary of frames[level] (debug.getlocal/setlocal):
+// n > 0 counts slots from 1 (named locals, else "(*temporary)" below the
+// next frame), n < 0 the varargs ("(*vararg)"). slot is null if none.
+struct LocalSlot {
+  std::string name;
+  TValue* slot = nullptr;
+};
+LocalSlot frame_local(Thread* L, const std::vector<FrameInfo>& frames, size_t level, int n);
 
 }  // namespace lj::interp

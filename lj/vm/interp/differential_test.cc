@@ -218,21 +218,20 @@ class ProgramBuilder {
     }
   }
 
-  // Array items go through nonnil(): ljit bug, `#` of a constructed table
-  // with nil items differs from luajit's border (with p, q = nil, 1:
-  // #{p, q, x = 0} is 0 in ljit and 2 in luajit; #{0, nil, nil, 1} built
-  // from varargs is 4 in ljit and 1 in luajit).
+  // Constructors with nil items, constant and computed keys and multiple
+  // results: `#` of the result depends on how the template, TNEW sizes and
+  // TSETM lay the table out, which must match luajit's.
   std::string table_constructor(int depth) {
     mark(Construct::table_constructor);
-    switch (pick(4)) {
-      case 0: return "{nonnil(" + expr(depth - 1) + ")}";
-      case 1:
-        return "{nonnil(" + expr(depth - 1) + "), nonnil(" + expr(depth - 1) + "), x = " + expr(depth - 1) + "}";
-      case 2: mark(Construct::varargs); return "{nonnil(" + expr(depth - 1) + "), nonnil(...)}";
-      // The key goes through clip() so it is never a constant: ljit bug,
-      // #{[2] = 0} is 2 in ljit and 0 in luajit (constant integer keys of a
-      // constructor template land in ljit's array part).
-      default: return "{[clip(" + expr(depth - 1) + ")] = " + expr(depth - 1) + "}";
+    static const char* const kConstKeys[] = {"0", "1", "2", "3", "4", "8", "2.5", "-1"};
+    switch (pick(5)) {
+      case 0: return "{" + expr(depth - 1) + "}";
+      case 1: return "{" + expr(depth - 1) + ", " + expr(depth - 1) + ", x = " + expr(depth - 1) + "}";
+      case 2: mark(Construct::varargs); return "{" + expr(depth - 1) + ", ...}";
+      case 3: return "{[clip(" + expr(depth - 1) + ")] = " + expr(depth - 1) + "}";
+      default:
+        return std::string("{[") + one_of(kConstKeys) + "] = " + expr(depth - 1) + ", " + expr(depth - 1) + ", [" +
+               one_of(kConstKeys) + "] = " + small_number() + "}";
     }
   }
 
@@ -244,9 +243,8 @@ class ProgramBuilder {
                                               "bit.tobit",  "bit.bnot", "bit.tohex", "tonumber",  "type",
                                               "math.floor", "math.abs", "tostring"};
     static const char* const kBinaryCalls[] = {"table.remove", "bit.band", "bit.lshift", "bit.arshift", "bit.rol",
-                                               "math.max",     "math.min", "rawequal",   "rawget"};
-    // math.fmod is left out: ljit bug, math.fmod("s", nil) reports "bad
-    // argument #2 ... got nil" where luajit checks argument #1 first.
+                                               "math.max",     "math.min", "rawequal",   "rawget",
+                                               "math.fmod"};
     if (pick(2)) {
       std::string fn = one_of(kUnaryCalls);
       // tostring of a table or function would print an address.
@@ -258,10 +256,6 @@ class ProgramBuilder {
     // digits) where ljit prints 1000 digits (reported).
     if (pick(6) == 0) return "bit.tohex(" + expr(depth - 1) + ", " + small_number() + ")";
     std::string fn = one_of(kBinaryCalls);
-    // rawget's key is parenthesized (always one value): ljit bug,
-    // rawget({}) returns nil where luajit raises "bad argument #2 to
-    // 'rawget' (value expected)".
-    if (fn == "rawget") return fn + "(" + expr(depth - 1) + ", (" + expr(depth - 1) + "))";
     return fn + "(" + expr(depth - 1) + ", " + expr(depth - 1) + ")";
   }
 
@@ -289,7 +283,7 @@ class ProgramBuilder {
         mark(Construct::select);
         return "select(" + literal() + ", " + expr(depth - 1) + ", " + expr(depth - 1) + ")";
       case 3: return "(...)";
-      default: return "#{nonnil(...)}";
+      default: return "#{...}";
     }
   }
 
@@ -463,11 +457,12 @@ class ProgramBuilder {
       const char* param;
       Construct construct;
     };
-    // No __lt/__le on t: ljit bug, it calls them when only one operand has
-    // them (t < {} gives true where luajit raises "attempt to compare two
-    // table values"); compare_statement covers the shared-metamethod case.
+    // __lt/__le on t alone: luajit consults them only when both operands
+    // share the handler (t < {} raises "attempt to compare two table values").
     static const Method kMethods[] = {{"__add", "x, y", "y", Construct::mm_add},
                                       {"__eq", "x, y", "y", Construct::mm_eq},
+                                      {"__lt", "x, y", "x", Construct::mm_lt},
+                                      {"__le", "x, y", "y", Construct::mm_le},
                                       {"__call", "self, x", "x", Construct::mm_call},
                                       {"__unm", "x", "x", Construct::mm_unm}};
     for (const Method& m : kMethods) {
@@ -475,13 +470,12 @@ class ProgramBuilder {
       mark(m.construct);
       mt += std::string(m.field) + " = function(" + m.params + ") return " + pure(m.param) + " end, ";
     }
-    // __concat returns only strings and numbers: ljit bug, when a
-    // concatenation fails after __concat returned (say `0 .. (t .. 1)` with
-    // a result of true) ljit reports line 0 ("prog:0:") where luajit gives
-    // the line of the concatenation.
+    // __concat may return a value the rest of the concatenation rejects
+    // (the error then names the line of the concatenation).
     if (pick(2) == 0) {
       mark(Construct::mm_concat);
-      static const char* const kConcatResults[] = {"\"cat\"", "7", "\"\"", "x == y and \"same\" or \"other\""};
+      static const char* const kConcatResults[] = {"\"cat\"", "7", "\"\"", "x == y and \"same\" or \"other\"",
+                                                   "true"};
       mt += std::string("__concat = function(x, y) return ") + one_of(kConcatResults) + " end, ";
     }
     return "setmetatable(t, {" + mt + "})\n";

@@ -5,6 +5,7 @@
 // (Vm::call) nest a new invocation. Errors are LuaError exceptions caught
 // at the loop level, which unwinds to the nearest protecting frame and goes
 // on in the same invocation.
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -38,7 +39,7 @@ Metamethod arith_metamethod(Arith op) {
   return static_cast<Metamethod>(static_cast<int>(Metamethod::Add) + static_cast<int>(op));
 }
 
-double arith(Arith op, double x, double y) {
+[[gnu::always_inline]] inline double arith(Arith op, double x, double y) {
   switch (op) {
     case Arith::Add: return x + y;
     case Arith::Sub: return x - y;
@@ -97,12 +98,134 @@ inline Proto* proto_of(const Function* fn) {
 }
 
 // Array slot of an integer-valued number key, or null.
-inline TValue* array_slot(Table* t, TValue key) {
+[[gnu::always_inline]] inline TValue* array_slot(Table* t, TValue key) {
   if (!key.is_number()) return nullptr;
   double d = key.as_number();
-  if (!(d >= 0 && d < t->asize)) return nullptr;
-  uint32_t i = static_cast<uint32_t>(d);
-  return static_cast<double>(i) == d ? &t->array[i] : nullptr;
+  // A constant bound first (no conversion of asize), then an exact integer.
+  if (!(d >= 0 && d < 2147483648.0)) return nullptr;
+  uint32_t i = static_cast<uint32_t>(static_cast<int32_t>(d));
+  return static_cast<double>(i) == d && i < t->asize ? &t->array[i] : nullptr;
+}
+
+// KPRI/ISEQP/USETP's D (0 nil, 1 false, 2 true) as a value: the itype is
+// ~D, so the bits are ~(D << 47) (TValue::primitive without the branch).
+[[gnu::always_inline]] constexpr TValue primitive_constant(uint32_t d) {
+  return TValue{~(uint64_t{d} << 47)};
+}
+static_assert(primitive_constant(bc::kPriNil) == TValue::nil() &&
+              primitive_constant(bc::kPriFalse) == TValue::boolean(false) &&
+              primitive_constant(bc::kPriTrue) == TValue::boolean(true));
+
+// The function of a Lua frame: call_entry put a function in base[-2], so
+// the hot paths skip as_function()'s check.
+[[gnu::always_inline]] inline Function* frame_function(const TValue* base) {
+  return reinterpret_cast<Function*>(base[-2].u64 & TValue::kPayloadMask);
+}
+
+// A string constant of the running prototype (boxed once by the loader).
+[[gnu::always_inline]] inline TValue string_constant(const Proto* pt, uint32_t index) {
+  return TValue::gc_trusted(pt->kgc(index), vm::TypeTag::String);
+}
+
+// -- Fast paths -------------------------------------------------------------------
+// Each opcode's handler tries the common case inline (numbers, present table
+// slots) and jumps to the shared generic code for everything else; the
+// generic code decides coercions, metamethods and errors as before.
+
+// Where an arithmetic opcode takes its operands: V a slot, N a number constant.
+enum class Operands : uint8_t { VN, NV, VV };
+
+// Both operands numbers: the result is in A and true; false leaves the
+// instruction to the generic path.
+template <Arith op, Operands form>
+[[gnu::always_inline]] inline bool arith_numbers(TValue* base, const Proto* pt, uint32_t ins) {
+  uint32_t b = bc::BOf(ins), c = bc::COf(ins);
+  TValue x = form == Operands::NV ? pt->knum(c) : base[b];
+  TValue y = form == Operands::VN ? pt->knum(c) : form == Operands::NV ? base[b] : base[c];
+  if (!x.is_number() || !y.is_number()) [[unlikely]] return false;
+  base[bc::AOf(ins)] = TValue::number(arith(op, x.as_number(), y.as_number()));
+  return true;
+}
+
+// The jump of a comparison: the JMP after it is taken when the test holds.
+[[gnu::always_inline]] inline const uint32_t* branch(const uint32_t* pc, bool holds) {
+  return holds ? pc + 1 + bc::JOf(*pc) : pc + 1;
+}
+
+// ISLT/ISGE/ISLE/ISGT on two numbers (false: the generic path).
+template <Op op>
+[[gnu::always_inline]] inline bool order_numbers(const TValue* base, uint32_t ins, const uint32_t*& pc) {
+  TValue x = base[bc::AOf(ins)], y = base[bc::DOf(ins)];
+  if (!x.is_number() || !y.is_number()) [[unlikely]] return false;
+  double a = x.as_number(), b = y.as_number();
+  bool holds = op == Op::ISLT ? a < b : op == Op::ISGE ? !(a < b) : op == Op::ISLE ? a <= b : !(a <= b);
+  pc = branch(pc, holds);
+  return true;
+}
+
+// ISEQ*/ISNE* when no __eq can decide: everything except two distinct
+// tables or two distinct userdata under ISEQV/ISNEV (false: the generic path).
+template <Op op>
+[[gnu::always_inline]] inline bool equal_raw(const TValue* base, const Proto* pt, uint32_t ins,
+                                             const uint32_t*& pc) {
+  constexpr bool kWantEqual = op == Op::ISEQV || op == Op::ISEQS || op == Op::ISEQN || op == Op::ISEQP;
+  TValue x = base[bc::AOf(ins)];
+  uint32_t d = bc::DOf(ins);
+  bool eq;
+  if constexpr (op == Op::ISEQV || op == Op::ISNEV) {
+    TValue y = base[d];
+    if (x.is_number() && y.is_number()) eq = x.as_number() == y.as_number();
+    else if (x.u64 == y.u64) eq = true;
+    else if ((x.is_table() && y.is_table()) || (x.is_userdata() && y.is_userdata())) return false;
+    else eq = false;
+  } else if constexpr (op == Op::ISEQS || op == Op::ISNES) {
+    eq = x == string_constant(pt, d);
+  } else if constexpr (op == Op::ISEQN || op == Op::ISNEN) {
+    eq = x.is_number() && x.as_number() == pt->knum(d).as_number();
+  } else {
+    eq = x == primitive_constant(d);
+  }
+  pc = branch(pc, eq == kWantEqual);
+  return true;
+}
+
+// t[key] when no __index can be involved: a present value, or any value of
+// a table without a metatable. Array part and string keys only.
+[[gnu::always_inline]] inline bool get_fast(TValue obj, TValue key, TValue* out) {
+  if (!obj.is_table()) [[unlikely]] return false;
+  Table* t = obj.as_table();
+  TValue v;
+  if (key.is_string()) {
+    v = t->get_str(key.as_string());
+  } else if (TValue* slot = array_slot(t, key)) {
+    v = *slot;
+  } else {
+    // Any other key is a raw hash lookup (a nil or NaN key reads as nil).
+    v = t->has_hash_part() ? t->get(key) : TValue::nil();
+  }
+  if (v.is_nil() && t->metatable) return false;
+  *out = v;
+  return true;
+}
+
+// t[key] = value into an existing slot (array part, or a string key
+// present in the hash part) when no __newindex can be involved.
+[[gnu::always_inline]] inline bool set_fast(GlobalState& g, TValue obj, TValue key, TValue value) {
+  if (!obj.is_table()) [[unlikely]] return false;
+  Table* t = obj.as_table();
+  TValue* slot;
+  if (key.is_string()) {
+    slot = t->find_str(key.as_string());
+    if (!slot) return false;
+    t->nomm = 0;  // the key may name a metamethod: drop the negative cache
+  } else {
+    slot = array_slot(t, key);
+    if (!slot) return false;
+  }
+  if (slot->is_nil() && t->metatable) return false;
+  *slot = value;
+  if (value.is_gc()) g.barrier_back(t);
+  return true;
 }
 
 }  // namespace
@@ -114,7 +237,104 @@ class Interpreter {
   // argument count. Returns when that frame returns. L == nullptr only
   // fills the label tables.
   static void run(Vm& vm, Thread* L, TValue* entry_base, uint32_t nargs);
+
+ private:
+  // Cold paths take the loop's registers by value and live out of line: a
+  // lambda capturing pc or base by reference would pin them to memory.
+  [[noreturn, gnu::cold, gnu::noinline]] static void fail(Vm& vm, Thread* L, const uint32_t* pc,
+                                                         const std::string& msg);
+  // "local 'x' (a nil value)" or " a nil value" for the running instruction.
+  [[gnu::cold, gnu::noinline]] static std::string culprit(const Proto* pt, const uint32_t* pc, int slot,
+                                                          TValue v);
+  [[noreturn, gnu::cold, gnu::noinline]] static void fail_index(Vm& vm, Thread* L, const Proto* pt,
+                                                               const uint32_t* pc, int slot, TValue obj);
+  [[noreturn, gnu::cold, gnu::noinline]] static void fail_arith(Vm& vm, Thread* L, const Proto* pt,
+                                                               const uint32_t* pc, int slot_b, TValue b,
+                                                               int slot_c, TValue c);
+  [[noreturn, gnu::cold, gnu::noinline]] static void fail_compare(Vm& vm, Thread* L, const uint32_t* pc,
+                                                                 TValue a, TValue b);
+  // Makes `need` slots available above `from`; returns how far the stack moved.
+  static ptrdiff_t ensure_stack(Vm& vm, Thread* L, const uint32_t* pc, TValue* from, uint32_t need) {
+    if (from + need <= L->maxstack) [[likely]] return 0;
+    return grow_stack(vm, L, pc, from, need);
+  }
+  [[gnu::noinline]] static ptrdiff_t grow_stack(Vm& vm, Thread* L, const uint32_t* pc, TValue* from,
+                                                uint32_t need);
+  // Hot counter of the loop/function instruction just dispatched (pc past it).
+  // While the JIT is off the counting opcodes dispatch to their I* twins
+  // (Vm::refresh_dispatch); ITERN has none and checks the switch itself.
+  [[gnu::always_inline]] static void count_hot(Vm& vm, const uint32_t* pc, uint16_t decrement) {
+    uint16_t& c = vm.hotcount_[(reinterpret_cast<uintptr_t>(pc) >> 2) & (Vm::kHotCounters - 1)];
+    if (c < decrement) [[unlikely]] return fire_hot(vm, pc);
+    c = static_cast<uint16_t>(c - decrement);
+  }
+  [[gnu::noinline]] static void fire_hot(Vm& vm, const uint32_t* pc);
+  // Pushes n results for the resumer of a finished/yielding coroutine:
+  // writes them above its top and returns where they start.
+  static TValue* copy_to_thread(GlobalState& g, Thread* to, const TValue* from, uint32_t n, bool lead_true);
 };
+
+void Interpreter::fail(Vm& vm, Thread* L, const uint32_t* pc, const std::string& msg) {
+  // The loop stores pc only where something can observe it: here, for the position.
+  if (pc) vm.savedpc_ = pc;
+  vm.error_at(L, 0, msg);
+}
+
+std::string Interpreter::culprit(const Proto* pt, const uint32_t* pc, int slot, TValue v) {
+  std::string name = slot >= 0 ? describe_slot(pt, pc_index(pt, pc), static_cast<uint32_t>(slot)) : std::string();
+  if (name.empty()) return std::string(" a ") + v.type_name() + " value";
+  return name + " (a " + v.type_name() + " value)";
+}
+
+void Interpreter::fail_index(Vm& vm, Thread* L, const Proto* pt, const uint32_t* pc, int slot, TValue obj) {
+  fail(vm, L, pc, "attempt to index" + culprit(pt, pc, slot, obj));
+}
+
+void Interpreter::fail_arith(Vm& vm, Thread* L, const Proto* pt, const uint32_t* pc, int slot_b, TValue b,
+                             int slot_c, TValue c) {
+  double dummy;
+  bool b_bad = !to_number(b, &dummy);
+  int slot = b_bad ? slot_b : slot_c;
+  TValue v = b_bad ? b : c;
+  fail(vm, L, pc, "attempt to perform arithmetic on" + culprit(pt, pc, slot, v));
+}
+
+void Interpreter::fail_compare(Vm& vm, Thread* L, const uint32_t* pc, TValue a, TValue b) {
+  const char* ta = a.type_name();
+  const char* tb = b.type_name();
+  if (std::strcmp(ta, tb) == 0) fail(vm, L, pc, std::string("attempt to compare two ") + ta + " values");
+  fail(vm, L, pc, std::string("attempt to compare ") + ta + " with " + tb);
+}
+
+ptrdiff_t Interpreter::grow_stack(Vm& vm, Thread* L, const uint32_t* pc, TValue* from, uint32_t need) {
+  // Past LuaJIT's limit: an error at the running instruction.
+  if (static_cast<size_t>(from - L->stack) + need > vm::kStackMaxSlots) fail(vm, L, pc, "stack overflow");
+  if (pc) vm.savedpc_ = pc;
+  TValue* old_stack = L->stack;
+  TValue* saved_top = L->top;
+  if (L->top < from) L->top = from;
+  L->grow_stack(vm.g_, need);
+  ptrdiff_t moved = L->stack - old_stack;
+  L->top = saved_top + moved;
+  return moved;
+}
+
+void Interpreter::fire_hot(Vm& vm, const uint32_t* pc) {
+  vm.hotcount_[(reinterpret_cast<uintptr_t>(pc) >> 2) & (Vm::kHotCounters - 1)] =
+      static_cast<uint16_t>(vm.hotloop_ * 2);
+  vm.savedpc_ = pc;
+  if (vm.on_hot) vm.on_hot(pc);
+}
+
+TValue* Interpreter::copy_to_thread(GlobalState& g, Thread* to, const TValue* from, uint32_t n, bool lead_true) {
+  uint32_t need = n + 2 + kMinStack;
+  if (to->top + need > to->maxstack) to->grow_stack(g, need);
+  TValue* dst = to->top;
+  uint32_t k = 0;
+  if (lead_true) dst[k++] = TValue::boolean(true);
+  for (uint32_t i = 0; i < n; i++) dst[k++] = from[i];
+  return dst;
+}
 
 // Label addresses are code addresses, valid forever; GCC mistakes storing
 // them in the VM for a dangling pointer to a local.
@@ -133,15 +353,14 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     vm.hook_label_ = kHookLabel[0];
     return;
   }
-  GlobalState& g = vm.g_;
-  const void* const* disp = vm.dispatch_.data();
 
   // Interpreter registers. L->base always equals base while Lua runs.
   TValue* base = nullptr;
   const uint32_t* pc = nullptr;
   Proto* pt = nullptr;
-  uint32_t ins = 0, ra = 0;
-  uint32_t multres = 0;
+  // The instruction being run; its A operand is read where needed (a
+  // register kept for it across calls cost pc its register).
+  uint32_t ins = 0;
   // Call setup: function at newbase-2, link at newbase-1, nargs arguments.
   TValue* newbase = entry_base;
   uint32_t nargs = entry_nargs;
@@ -159,96 +378,45 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
   enum class Resume { Call, Return, Raise } resume = Resume::Call;
   TValue raise_value = TValue::nil();
 
-  // Pushes n copies of results for the resumer of a finished/yielding
-  // coroutine: writes them above its top and returns where they start.
-  auto copy_to_thread = [&](Thread* to, const TValue* from, uint32_t n, bool lead_true) -> TValue* {
-    uint32_t need = n + 2 + kMinStack;
-    if (to->top + need > to->maxstack) to->grow_stack(g, need);
-    TValue* dst = to->top;
-    uint32_t k = 0;
-    if (lead_true) dst[k++] = TValue::boolean(true);
-    for (uint32_t i = 0; i < n; i++) dst[k++] = from[i];
-    return dst;
-  };
-  auto switch_to = [&](Thread* th) {
-    L = th;
-    vm.current_ = th;
-  };
-  // The message of an error raised at the running instruction.
-  auto fail = [&](const std::string& msg) { vm.error_at(L, 0, msg); };
-  auto slot_phrase = [&](uint32_t slot) { return describe_slot(pt, pc_index(pt, pc), slot); };
-  // "attempt to index local 'x' (a nil value)" or "... index a nil value".
-  auto culprit = [&](int slot, TValue v) {
-    std::string name = slot >= 0 ? slot_phrase(static_cast<uint32_t>(slot)) : std::string();
-    if (name.empty()) return std::string(" a ") + v.type_name() + " value";
-    return name + " (a " + v.type_name() + " value)";
-  };
-  auto fail_index = [&](int slot, TValue obj) { fail("attempt to index" + culprit(slot, obj)); };
-  auto fail_arith = [&](int slot_b, TValue b, int slot_c, TValue c) {
-    double dummy;
-    bool b_bad = !to_number(b, &dummy);
-    int slot = b_bad ? slot_b : slot_c;
-    TValue v = b_bad ? b : c;
-    fail("attempt to perform arithmetic on" + culprit(slot, v));
-  };
-  auto fail_compare = [&](TValue a, TValue b) {
-    const char* ta = a.type_name();
-    const char* tb = b.type_name();
-    if (std::strcmp(ta, tb) == 0) fail(std::string("attempt to compare two ") + ta + " values");
-    fail(std::string("attempt to compare ") + ta + " with " + tb);
-  };
-  // Makes `need` slots available above `from`; returns how far base moved.
-  auto ensure_stack = [&](TValue* from, uint32_t need) -> ptrdiff_t {
-    if (from + need <= L->maxstack) return 0;
-    // Past LuaJIT's limit: an error at the running instruction.
-    if (static_cast<size_t>(from - L->stack) + need > vm::kStackMaxSlots) fail("stack overflow");
-    TValue* old_stack = L->stack;
-    TValue* saved_top = L->top;
-    if (L->top < from) L->top = from;
-    L->grow_stack(g, static_cast<uint32_t>(need + (L->top > from ? 0 : 0)));
-    ptrdiff_t moved = L->stack - old_stack;
-    L->top = saved_top + moved;
-    return moved;
-  };
-  // Hot counter of the loop/function instruction just dispatched.
-  // While the JIT is off the counting opcodes dispatch to their I* twins
-  // (Vm::refresh_dispatch); ITERN has none and checks the switch itself.
-  auto hot = [&](uint16_t decrement) {
-    uint16_t& c = vm.hotcount_[(reinterpret_cast<uintptr_t>(pc) >> 2) & (Vm::kHotCounters - 1)];
-    if (c < decrement) {
-      c = static_cast<uint16_t>(vm.hotloop_ * 2);
-      if (vm.on_hot) vm.on_hot(pc);
-    } else {
-      c = static_cast<uint16_t>(c - decrement);
-    }
-  };
-
   for (;;) {
     try {
       switch (resume) {
         case Resume::Call: goto call_entry;
         case Resume::Return: goto do_return;
-        case Resume::Raise: g.raise(raise_value);
+        case Resume::Raise: vm.g_.raise(raise_value);
       }
 
     // -- Dispatch ------------------------------------------------------------
     next:
+      // No per-instruction store of pc: Vm::savedpc_ is written only where
+      // something can observe it (calls out, errors, GC steps, hooks; fail()).
       ins = *pc++;
-      vm.savedpc_ = pc;
-      ra = bc::AOf(ins);
-      goto *disp[ins & 0xff];
+      goto *vm.dispatch_[ins & 0xff];
 
     hook:
       // The dispatch update routes every instruction here first.
-      if (vm.on_instruction) vm.on_instruction(pc);
+      vm.savedpc_ = pc;
+      if (vm.on_instruction) {
+        // FUNCF/FUNCV read the argument count from L->top and CALLM/RETM
+        // read Vm::multres_: a hook (which may run Lua) leaves both as found.
+        ptrdiff_t top_offset = L->top - L->stack;
+        uint32_t multres = vm.multres_;
+        vm.on_instruction(pc);
+        base = L->base;  // a debug hook may have moved the stack
+        L->top = L->stack + top_offset;
+        vm.multres_ = multres;
+      }
+      // Re-read the instruction so it need not survive the call in a register.
+      ins = pc[-1];
       goto *vm.handlers_[ins & 0xff];
 
     // -- Comparisons ------------------------------------------------------------
-    op_ISLT:
-    op_ISGE:
-    op_ISLE:
-    op_ISGT: {
-      TValue x = base[ra], y = base[bc::DOf(ins)];
+    op_ISLT: if (order_numbers<Op::ISLT>(base, ins, pc)) goto next; goto compare_generic;
+    op_ISGE: if (order_numbers<Op::ISGE>(base, ins, pc)) goto next; goto compare_generic;
+    op_ISLE: if (order_numbers<Op::ISLE>(base, ins, pc)) goto next; goto compare_generic;
+    op_ISGT: if (order_numbers<Op::ISGT>(base, ins, pc)) goto next; goto compare_generic;
+    compare_generic: {
+      TValue x = base[bc::AOf(ins)], y = base[bc::DOf(ins)];
       Op op = bc::OpOf(ins);
       bool holds;
       if (x.is_number() && y.is_number()) {
@@ -261,21 +429,15 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         // Metamethods: __lt for < and >=, __le (or not __lt swapped) for <= and >.
         bool is_lt = op == Op::ISLT || op == Op::ISGE;
         bool negate = op == Op::ISGE || op == Op::ISGT;
-        TValue mm = TValue::nil();
-        if (x.tag() == y.tag()) {
-          Metamethod which = is_lt ? Metamethod::Lt : Metamethod::Le;
-          mm = vm.metamethod(x, which);
-          if (mm.is_nil()) mm = vm.metamethod(y, which);
-          if (mm.is_nil() && !is_lt) {
-            mm = vm.metamethod(y, Metamethod::Lt);
-            if (mm.is_nil()) mm = vm.metamethod(x, Metamethod::Lt);
-            if (!mm.is_nil()) {
-              std::swap(x, y);
-              negate = !negate;
-            }
+        TValue mm = vm.shared_metamethod(x, y, is_lt ? Metamethod::Lt : Metamethod::Le);
+        if (mm.is_nil() && !is_lt) {
+          mm = vm.shared_metamethod(y, x, Metamethod::Lt);
+          if (!mm.is_nil()) {
+            std::swap(x, y);
+            negate = !negate;
           }
         }
-        if (mm.is_nil()) fail_compare(x, y);
+        if (mm.is_nil()) fail_compare(vm, L, pc, x, y);
         mm_fn = mm;
         mm_a = x;
         mm_b = y;
@@ -288,30 +450,31 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       goto next;
     }
 
-    op_ISEQV:
-    op_ISNEV:
-    op_ISEQS:
-    op_ISNES:
-    op_ISEQN:
-    op_ISNEN:
-    op_ISEQP:
-    op_ISNEP: {
+    op_ISEQV: if (equal_raw<Op::ISEQV>(base, pt, ins, pc)) goto next; goto equal_generic;
+    op_ISNEV: if (equal_raw<Op::ISNEV>(base, pt, ins, pc)) goto next; goto equal_generic;
+    op_ISEQS: if (equal_raw<Op::ISEQS>(base, pt, ins, pc)) goto next; goto equal_generic;
+    op_ISNES: if (equal_raw<Op::ISNES>(base, pt, ins, pc)) goto next; goto equal_generic;
+    op_ISEQN: if (equal_raw<Op::ISEQN>(base, pt, ins, pc)) goto next; goto equal_generic;
+    op_ISNEN: if (equal_raw<Op::ISNEN>(base, pt, ins, pc)) goto next; goto equal_generic;
+    op_ISEQP: if (equal_raw<Op::ISEQP>(base, pt, ins, pc)) goto next; goto equal_generic;
+    op_ISNEP: if (equal_raw<Op::ISNEP>(base, pt, ins, pc)) goto next; goto equal_generic;
+    equal_generic: {
       Op op = bc::OpOf(ins);
       uint32_t d = bc::DOf(ins);
-      TValue x = base[ra];
+      TValue x = base[bc::AOf(ins)];
       TValue y;
       switch (op) {
         case Op::ISEQV: case Op::ISNEV: y = base[d]; break;
-        case Op::ISEQS: case Op::ISNES: y = TValue::string(reinterpret_cast<String*>(pt->kgc(d))); break;
+        case Op::ISEQS: case Op::ISNES: y = string_constant(pt, d); break;
         case Op::ISEQN: case Op::ISNEN: y = pt->knum(d); break;
-        default: y = d == bc::kPriNil ? TValue::nil() : TValue::boolean(d == bc::kPriTrue); break;
+        default: y = primitive_constant(d); break;
       }
       bool want_equal = op == Op::ISEQV || op == Op::ISEQS || op == Op::ISEQN || op == Op::ISEQP;
       bool eq = x.raw_equals(y);
       if (!eq && (op == Op::ISEQV || op == Op::ISNEV) && x.tag() == y.tag() && (x.is_table() || x.is_userdata())) {
         // LuaJIT's rule: both operands share the same __eq.
-        TValue mm = vm.metamethod(x, Metamethod::Eq);
-        if (!mm.is_nil() && mm.raw_equals(vm.metamethod(y, Metamethod::Eq))) {
+        TValue mm = vm.shared_metamethod(x, y, Metamethod::Eq);
+        if (!mm.is_nil()) {
           mm_fn = mm;
           mm_a = x;
           mm_b = y;
@@ -333,7 +496,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       Op op = bc::OpOf(ins);
       bool want = op == Op::ISTC || op == Op::IST;
       if (v.is_truthy() == want) {
-        if (op == Op::ISTC || op == Op::ISFC) base[ra] = v;
+        if (op == Op::ISTC || op == Op::ISFC) base[bc::AOf(ins)] = v;
         pc += 1 + bc::JOf(*pc);
       } else {
         pc += 1;
@@ -347,45 +510,47 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     // is "bad argument #n to 'name' (T expected, got U)" at the caller.
     op_ISTYPE: {
       uint32_t want = bc::DOf(ins) - 1;  // D is ~itype + 1: the TypeTag index
-      TValue v = base[ra];
+      TValue v = base[bc::AOf(ins)];
       if (static_cast<uint32_t>(v.tag()) == want) goto next;
       if (want == static_cast<uint32_t>(vm::TypeTag::String) && v.is_number()) {
-        base[ra] = TValue::string(vm.number_to_string(v.as_number()));
+        base[bc::AOf(ins)] = TValue::string(vm.number_to_string(v.as_number()));
         goto next;
       }
       L->top = base + pt->framesize;
-      vm.arg_error(L, static_cast<int>(ra) + 1,
+      vm.savedpc_ = pc;
+      vm.arg_error(L, static_cast<int>(bc::AOf(ins)) + 1,
                    std::string(vm::type_tag_name(static_cast<vm::TypeTag>(want))) + " expected, got " +
                        v.type_name());
     }
     op_ISNUM: {
-      TValue v = base[ra];
+      TValue v = base[bc::AOf(ins)];
       double n;
       if (v.is_number()) goto next;
       if (v.is_string() && Vm::string_to_number(v.as_string()->view(), &n)) {
-        base[ra] = TValue::number(n);
+        base[bc::AOf(ins)] = TValue::number(n);
         goto next;
       }
       L->top = base + pt->framesize;
-      vm.arg_error(L, static_cast<int>(ra) + 1, std::string("number expected, got ") + v.type_name());
+      vm.savedpc_ = pc;
+      vm.arg_error(L, static_cast<int>(bc::AOf(ins)) + 1, std::string("number expected, got ") + v.type_name());
     }
 
     // -- Unary ops and moves ------------------------------------------------------
     op_MOV:
-      base[ra] = base[bc::DOf(ins)];
+      base[bc::AOf(ins)] = base[bc::DOf(ins)];
       goto next;
     op_NOT:
-      base[ra] = TValue::boolean(!base[bc::DOf(ins)].is_truthy());
+      base[bc::AOf(ins)] = TValue::boolean(!base[bc::DOf(ins)].is_truthy());
       goto next;
     op_UNM: {
       TValue v = base[bc::DOf(ins)];
       double n;
       if (to_number(v, &n)) {
-        base[ra] = TValue::number(-n);
+        base[bc::AOf(ins)] = TValue::number(-n);
         goto next;
       }
       TValue mm = vm.metamethod(v, Metamethod::Unm);
-      if (mm.is_nil()) fail_arith(static_cast<int>(bc::DOf(ins)), v, -1, v);
+      if (mm.is_nil()) fail_arith(vm, L, pt, pc, static_cast<int>(bc::DOf(ins)), v, -1, v);
       mm_fn = mm;
       mm_a = v;
       mm_b = v;
@@ -396,16 +561,16 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     op_LEN: {
       TValue v = base[bc::DOf(ins)];
       if (v.is_string()) {
-        base[ra] = TValue::number(v.as_string()->len);
+        base[bc::AOf(ins)] = TValue::number(v.as_string()->len);
         goto next;
       }
       if (v.is_table()) {
-        base[ra] = TValue::number(v.as_table()->length());
+        base[bc::AOf(ins)] = TValue::number(v.as_table()->length());
         goto next;
       }
       TValue mm = vm.metamethod(v, Metamethod::Len);
       if (mm.is_nil()) {
-        fail("attempt to get length of" + culprit(static_cast<int>(bc::DOf(ins)), v));
+        fail(vm, L, pc, "attempt to get length of" + culprit(pt, pc, static_cast<int>(bc::DOf(ins)), v));
       }
       mm_fn = mm;
       mm_a = v;
@@ -416,22 +581,23 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     }
 
     // -- Arithmetic -----------------------------------------------------------------
-    op_ADDVN:
-    op_SUBVN:
-    op_MULVN:
-    op_DIVVN:
-    op_MODVN:
-    op_ADDNV:
-    op_SUBNV:
-    op_MULNV:
-    op_DIVNV:
-    op_MODNV:
-    op_ADDVV:
-    op_SUBVV:
-    op_MULVV:
-    op_DIVVV:
-    op_MODVV:
-    op_POW: {
+    op_ADDVN: if (arith_numbers<Arith::Add, Operands::VN>(base, pt, ins)) goto next; goto arith_generic;
+    op_SUBVN: if (arith_numbers<Arith::Sub, Operands::VN>(base, pt, ins)) goto next; goto arith_generic;
+    op_MULVN: if (arith_numbers<Arith::Mul, Operands::VN>(base, pt, ins)) goto next; goto arith_generic;
+    op_DIVVN: if (arith_numbers<Arith::Div, Operands::VN>(base, pt, ins)) goto next; goto arith_generic;
+    op_MODVN: if (arith_numbers<Arith::Mod, Operands::VN>(base, pt, ins)) goto next; goto arith_generic;
+    op_ADDNV: if (arith_numbers<Arith::Add, Operands::NV>(base, pt, ins)) goto next; goto arith_generic;
+    op_SUBNV: if (arith_numbers<Arith::Sub, Operands::NV>(base, pt, ins)) goto next; goto arith_generic;
+    op_MULNV: if (arith_numbers<Arith::Mul, Operands::NV>(base, pt, ins)) goto next; goto arith_generic;
+    op_DIVNV: if (arith_numbers<Arith::Div, Operands::NV>(base, pt, ins)) goto next; goto arith_generic;
+    op_MODNV: if (arith_numbers<Arith::Mod, Operands::NV>(base, pt, ins)) goto next; goto arith_generic;
+    op_ADDVV: if (arith_numbers<Arith::Add, Operands::VV>(base, pt, ins)) goto next; goto arith_generic;
+    op_SUBVV: if (arith_numbers<Arith::Sub, Operands::VV>(base, pt, ins)) goto next; goto arith_generic;
+    op_MULVV: if (arith_numbers<Arith::Mul, Operands::VV>(base, pt, ins)) goto next; goto arith_generic;
+    op_DIVVV: if (arith_numbers<Arith::Div, Operands::VV>(base, pt, ins)) goto next; goto arith_generic;
+    op_MODVV: if (arith_numbers<Arith::Mod, Operands::VV>(base, pt, ins)) goto next; goto arith_generic;
+    op_POW: if (arith_numbers<Arith::Pow, Operands::VV>(base, pt, ins)) goto next; goto arith_generic;
+    arith_generic: {
       Op op = bc::OpOf(ins);
       uint32_t b = bc::BOf(ins), c = bc::COf(ins);
       TValue x, y;
@@ -451,20 +617,20 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       }
       Arith which = arith_of(op);
       if (x.is_number() && y.is_number()) {
-        base[ra] = TValue::number(arith(which, x.as_number(), y.as_number()));
+        base[bc::AOf(ins)] = TValue::number(arith(which, x.as_number(), y.as_number()));
         goto next;
       }
       double nx, ny;
       if (to_number(x, &nx) && to_number(y, &ny)) {
-        base[ra] = TValue::number(arith(which, nx, ny));
+        base[bc::AOf(ins)] = TValue::number(arith(which, nx, ny));
         goto next;
       }
       TValue mm = vm.metamethod(x, arith_metamethod(which));
       if (mm.is_nil()) mm = vm.metamethod(y, arith_metamethod(which));
       if (mm.is_nil()) {
         // The culprit is the first operand that is not a number.
-        if (!to_number(x, &nx) && slot_x < 0) fail_arith(-1, x, slot_y, y);
-        fail_arith(slot_x, x, slot_y, y);
+        if (!to_number(x, &nx) && slot_x < 0) fail_arith(vm, L, pt, pc, -1, x, slot_y, y);
+        fail_arith(vm, L, pt, pc, slot_x, x, slot_y, y);
       }
       mm_fn = mm;
       mm_a = x;
@@ -495,7 +661,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
             if (v.is_string()) joined.append(v.as_string()->view());
             else joined.append(vm.number_to_string(v.as_number())->view());
           }
-          base[from] = TValue::string(g.intern(joined));
+          base[from] = TValue::string(vm.g_.intern(joined));
           cat_top = from;
           continue;
         }
@@ -504,7 +670,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         if (mm.is_nil()) {
           uint32_t bad = left_ok ? cat_top : cat_top - 1;
           TValue v = base[bad];
-          fail("attempt to concatenate" + culprit(static_cast<int>(bad), v));
+          fail(vm, L, pc, "attempt to concatenate" + culprit(pt, pc, static_cast<int>(bad), v));
         }
         mm_fn = mm;
         mm_a = left;
@@ -515,37 +681,38 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       }
       base[bc::AOf(pc[-1])] = base[cat_first];
       L->top = base + pt->framesize;
-      g.gc_check();
+      vm.savedpc_ = pc;
+      vm.g_.gc_check();
       base = L->base;
       goto next;
     }
 
     // -- Constants --------------------------------------------------------------------
     op_KSTR:
-      base[ra] = TValue::string(reinterpret_cast<String*>(pt->kgc(bc::DOf(ins))));
+      base[bc::AOf(ins)] = string_constant(pt, bc::DOf(ins));
       goto next;
     op_KCDATA:
       // Only FFI code emits KCDATA and ljit has no FFI.
-      fail("cdata constants need the FFI, which ljit does not have");
+      fail(vm, L, pc, "cdata constants need the FFI, which ljit does not have");
       goto next;
     op_KSHORT:
-      base[ra] = TValue::number(static_cast<int16_t>(bc::DOf(ins)));
+      base[bc::AOf(ins)] = TValue::number(static_cast<int16_t>(bc::DOf(ins)));
       goto next;
     op_KNUM:
-      base[ra] = pt->knum(bc::DOf(ins));
+      base[bc::AOf(ins)] = pt->knum(bc::DOf(ins));
       goto next;
     op_KPRI: {
       uint32_t d = bc::DOf(ins);
-      base[ra] = d == bc::kPriNil ? TValue::nil() : TValue::boolean(d == bc::kPriTrue);
+      base[bc::AOf(ins)] = primitive_constant(d);
       goto next;
     }
     op_KNIL:
-      for (uint32_t i = ra; i <= bc::DOf(ins); i++) base[i] = TValue::nil();
+      for (uint32_t i = bc::AOf(ins); i <= bc::DOf(ins); i++) base[i] = TValue::nil();
       goto next;
 
     // -- Upvalues ---------------------------------------------------------------------
     op_UGET:
-      base[ra] = *base[-2].as_function()->upvalues()[bc::DOf(ins)]->v;
+      base[bc::AOf(ins)] = *frame_function(base)->upvalues()[bc::DOf(ins)]->v;
       goto next;
     op_USETV:
     op_USETS:
@@ -555,29 +722,30 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       TValue v;
       switch (bc::OpOf(ins)) {
         case Op::USETV: v = base[d]; break;
-        case Op::USETS: v = TValue::string(reinterpret_cast<String*>(pt->kgc(d))); break;
+        case Op::USETS: v = string_constant(pt, d); break;
         case Op::USETN: v = pt->knum(d); break;
-        default: v = d == bc::kPriNil ? TValue::nil() : TValue::boolean(d == bc::kPriTrue); break;
+        default: v = primitive_constant(d); break;
       }
-      g.set_upvalue(base[-2].as_function()->upvalues()[ra], v);
+      vm.g_.set_upvalue(frame_function(base)->upvalues()[bc::AOf(ins)], v);
       goto next;
     }
     op_UCLO:
-      L->close_upvalues(g, base + ra);
+      L->close_upvalues(vm.g_, base + bc::AOf(ins));
       pc += bc::JOf(ins);
       goto next;
     op_FNEW: {
       Proto* child = reinterpret_cast<Proto*>(pt->kgc(bc::DOf(ins)));
       Function* parent = base[-2].as_function();
-      Function* fn = g.new_lua_function(child, parent->env);
+      Function* fn = vm.g_.new_lua_function(child, parent->env);
       for (uint32_t i = 0; i < child->sizeuv; i++) {
         uint16_t desc = child->uv[i];
-        fn->upvalues()[i] = (desc & vm::kUpvalueLocal) ? L->find_upvalue(g, base + (desc & 0xff))
+        fn->upvalues()[i] = (desc & vm::kUpvalueLocal) ? L->find_upvalue(vm.g_, base + (desc & 0xff))
                                                        : parent->upvalues()[desc];
       }
-      base[ra] = TValue::function(fn);
+      base[bc::AOf(ins)] = TValue::function(fn);
       L->top = base + pt->framesize;
-      g.gc_check();
+      vm.savedpc_ = pc;
+      vm.g_.gc_check();
       base = L->base;
       goto next;
     }
@@ -586,16 +754,18 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     op_TNEW: {
       uint32_t d = bc::DOf(ins);
       uint32_t asize = d & 0x7ff, hbits = d >> 11;
-      base[ra] = TValue::table(g.new_table(asize, hbits));
+      base[bc::AOf(ins)] = TValue::table(vm.g_.new_table(asize, hbits));
       L->top = base + pt->framesize;
-      g.gc_check();
+      vm.savedpc_ = pc;
+      vm.g_.gc_check();
       base = L->base;
       goto next;
     }
     op_TDUP:
-      base[ra] = TValue::table(duplicate_table(g, reinterpret_cast<Table*>(pt->kgc(bc::DOf(ins)))));
+      base[bc::AOf(ins)] = TValue::table(duplicate_table(vm.g_, reinterpret_cast<Table*>(pt->kgc(bc::DOf(ins)))));
       L->top = base + pt->framesize;
-      g.gc_check();
+      vm.savedpc_ = pc;
+      vm.g_.gc_check();
       base = L->base;
       goto next;
 
@@ -603,29 +773,55 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     // is truncated to an integer as LuaJIT's TGETR/TSETR do.
     op_TGETR: {
       Table* t = base[bc::BOf(ins)].as_table();
-      base[ra] = t->get_int(static_cast<int64_t>(base[bc::COf(ins)].as_number()));
+      base[bc::AOf(ins)] = t->get_int(static_cast<int64_t>(base[bc::COf(ins)].as_number()));
       goto next;
     }
     op_TSETR: {
       Table* t = base[bc::BOf(ins)].as_table();
-      t->set_int(g, static_cast<int64_t>(base[bc::COf(ins)].as_number()), base[ra]);
+      t->set_int(vm.g_, static_cast<int64_t>(base[bc::COf(ins)].as_number()), base[bc::AOf(ins)]);
       goto next;
     }
-    op_GGET:
+    op_GGET: {
+      Table* env = frame_function(base)->env;
+      TValue v = env->get_str(reinterpret_cast<String*>(pt->kgc(bc::DOf(ins))));
+      if (v.is_nil() && env->metatable) goto get_generic;
+      base[bc::AOf(ins)] = v;
+      goto next;
+    }
     op_TGETV:
+      if (get_fast(base[bc::BOf(ins)], base[bc::COf(ins)], &base[bc::AOf(ins)])) goto next;
+      goto get_generic;
     op_TGETS:
+      if (get_fast(base[bc::BOf(ins)], string_constant(pt, bc::COf(ins)),
+                   &base[bc::AOf(ins)])) {
+        goto next;
+      }
+      goto get_generic;
     op_TGETB: {
+      TValue obj = base[bc::BOf(ins)];
+      uint32_t c = bc::COf(ins);
+      if (obj.is_table()) {
+        Table* t = obj.as_table();
+        TValue v = c < t->asize ? t->array[c] : t->has_hash_part() ? t->get_int(c) : TValue::nil();
+        if (!v.is_nil() || !t->metatable) {
+          base[bc::AOf(ins)] = v;
+          goto next;
+        }
+      }
+      goto get_generic;
+    }
+    get_generic: {
       Op op = bc::OpOf(ins);
       TValue obj, key;
       int obj_slot = -1;
       if (op == Op::GGET) {
         obj = TValue::table(base[-2].as_function()->env);
-        key = TValue::string(reinterpret_cast<String*>(pt->kgc(bc::DOf(ins))));
+        key = string_constant(pt, bc::DOf(ins));
       } else {
         obj_slot = static_cast<int>(bc::BOf(ins));
         obj = base[obj_slot];
         uint32_t c = bc::COf(ins);
-        key = op == Op::TGETS ? TValue::string(reinterpret_cast<String*>(pt->kgc(c)))
+        key = op == Op::TGETS ? string_constant(pt, c)
               : op == Op::TGETB ? TValue::number(c)
                                 : base[c];
       }
@@ -633,7 +829,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       if (obj.is_table()) {
         Table* t = obj.as_table();
         if (TValue* slot = array_slot(t, key); slot && (!slot->is_nil() || !t->metatable)) {
-          base[ra] = *slot;
+          base[bc::AOf(ins)] = *slot;
           goto next;
         }
       }
@@ -643,12 +839,12 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
           Table* t = obj.as_table();
           TValue v = key.is_string() ? t->get_str(key.as_string()) : t->get(key);
           if (!v.is_nil() || !t->metatable) {
-            base[ra] = v;
+            base[bc::AOf(ins)] = v;
             goto next;
           }
-          TValue mm = t->metatable->metamethod(g, Metamethod::Index);
+          TValue mm = t->metatable->metamethod(vm.g_, Metamethod::Index);
           if (mm.is_nil()) {
-            base[ra] = v;
+            base[bc::AOf(ins)] = v;
             goto next;
           }
           if (mm.is_function()) {
@@ -664,7 +860,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
           continue;
         }
         TValue mm = vm.metamethod(obj, Metamethod::Index);
-        if (mm.is_nil()) fail_index(obj_slot, obj);
+        if (mm.is_nil()) fail_index(vm, L, pt, pc, obj_slot, obj);
         if (mm.is_function()) {
           mm_fn = mm;
           mm_a = obj;
@@ -676,35 +872,50 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         obj = mm;
         obj_slot = -1;
       }
-      fail("loop in gettable");
+      fail(vm, L, pc, "loop in gettable");
       goto next;
     }
 
     op_GSET:
+      if (set_fast(vm.g_, TValue::gc_trusted(frame_function(base)->env, vm::TypeTag::Table),
+                   string_constant(pt, bc::DOf(ins)), base[bc::AOf(ins)])) {
+        goto next;
+      }
+      goto set_generic;
     op_TSETV:
+      if (set_fast(vm.g_, base[bc::BOf(ins)], base[bc::COf(ins)], base[bc::AOf(ins)])) goto next;
+      goto set_generic;
     op_TSETS:
-    op_TSETB: {
+      if (set_fast(vm.g_, base[bc::BOf(ins)], string_constant(pt, bc::COf(ins)),
+                   base[bc::AOf(ins)])) {
+        goto next;
+      }
+      goto set_generic;
+    op_TSETB:
+      if (set_fast(vm.g_, base[bc::BOf(ins)], TValue::number(bc::COf(ins)), base[bc::AOf(ins)])) goto next;
+      goto set_generic;
+    set_generic: {
       Op op = bc::OpOf(ins);
       TValue obj, key;
       int obj_slot = -1;
       if (op == Op::GSET) {
         obj = TValue::table(base[-2].as_function()->env);
-        key = TValue::string(reinterpret_cast<String*>(pt->kgc(bc::DOf(ins))));
+        key = string_constant(pt, bc::DOf(ins));
       } else {
         obj_slot = static_cast<int>(bc::BOf(ins));
         obj = base[obj_slot];
         uint32_t c = bc::COf(ins);
-        key = op == Op::TSETS ? TValue::string(reinterpret_cast<String*>(pt->kgc(c)))
+        key = op == Op::TSETS ? string_constant(pt, c)
               : op == Op::TSETB ? TValue::number(c)
                                 : base[c];
       }
-      TValue value = base[ra];
+      TValue value = base[bc::AOf(ins)];
       // Fast path: an existing array slot, or any array slot without a metatable.
       if (obj.is_table()) {
         Table* t = obj.as_table();
         if (TValue* slot = array_slot(t, key); slot && (!slot->is_nil() || !t->metatable)) {
           *slot = value;
-          if (value.is_gc()) g.barrier_back(t);
+          if (value.is_gc()) vm.g_.barrier_back(t);
           goto next;
         }
       }
@@ -714,12 +925,12 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
           TValue mm = TValue::nil();
           if (t->metatable) {
             const TValue* slot = t->find(key);
-            if (!slot || slot->is_nil()) mm = t->metatable->metamethod(g, Metamethod::NewIndex);
+            if (!slot || slot->is_nil()) mm = t->metatable->metamethod(vm.g_, Metamethod::NewIndex);
           }
           if (mm.is_nil()) {
-            if (key.is_nil()) fail("table index is nil");
-            if (key.is_nan()) fail("table index is NaN");
-            t->set(g, key, value);
+            if (key.is_nil()) fail(vm, L, pc, "table index is nil");
+            if (key.is_nan()) fail(vm, L, pc, "table index is NaN");
+            t->set(vm.g_, key, value);
             goto next;
           }
           if (mm.is_function()) {
@@ -736,7 +947,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
           continue;
         }
         TValue mm = vm.metamethod(obj, Metamethod::NewIndex);
-        if (mm.is_nil()) fail_index(obj_slot, obj);
+        if (mm.is_nil()) fail_index(vm, L, pt, pc, obj_slot, obj);
         if (mm.is_function()) {
           mm_fn = mm;
           mm_a = obj;
@@ -749,60 +960,77 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         obj = mm;
         obj_slot = -1;
       }
-      fail("loop in settable");
+      fail(vm, L, pc, "loop in settable");
       goto next;
     }
 
     op_TSETM: {
-      Table* t = base[ra - 1].as_table();
+      // The constructor's slot is a temporary debug.setlocal can reach.
+      if (!base[bc::AOf(ins) - 1].is_table()) [[unlikely]] fail(vm, L, pc, "invalid table constructor state");
+      Table* t = base[bc::AOf(ins) - 1].as_table();
       uint32_t first = static_cast<uint32_t>(pt->knum(bc::DOf(ins)).u64);
-      for (uint32_t i = 0; i < multres; i++) t->set_int(g, int64_t{first} + i, base[ra + i]);
+      // LuaJIT grows the array part to hold every value first (`#` sees it).
+      if (vm.multres_ && uint64_t{first} + vm.multres_ > t->asize) {
+        t->resize(vm.g_, first + vm.multres_ + 1, t->hmask ? std::countr_zero(t->hash_size()) : 0);
+      }
+      // Every value now has an array slot: store them directly.
+      for (uint32_t i = 0; i < vm.multres_; i++) t->array[first + i] = base[bc::AOf(ins) + i];
+      if (vm.multres_) vm.g_.barrier_back(t);
       goto next;
     }
 
     // -- Calls --------------------------------------------------------------------------
+    // CALLM's C counts the fixed arguments only; CALL's C is nargs+1.
     op_CALLM:
+      nargs = bc::COf(ins) + vm.multres_;
+      goto call_frame;
     op_CALL:
-      // CALLM's C counts the fixed arguments only; CALL's C is nargs+1.
-      nargs = bc::OpOf(ins) == Op::CALLM ? bc::COf(ins) + multres : bc::COf(ins) - 1;
-      newbase = base + ra + 2;
+      nargs = bc::COf(ins) - 1;
+    call_frame:
+      newbase = base + bc::AOf(ins) + 2;
       newbase[-1] = link_to_pc(pc);
       goto call_entry;
 
     op_CALLMT:
     op_CALLT: {
-      nargs = bc::OpOf(ins) == Op::CALLMT ? bc::DOf(ins) + multres : bc::DOf(ins) - 1;
-      TValue fn = base[ra];
-      if (!fn.is_function() && vm.metamethod(fn, Metamethod::Call).is_nil()) {
-        fail("attempt to call" + culprit(static_cast<int>(ra), fn));
+      nargs = bc::OpOf(ins) == Op::CALLMT ? bc::DOf(ins) + vm.multres_ : bc::DOf(ins) - 1;
+      TValue fn = base[bc::AOf(ins)];
+      if (!fn.is_function() && !vm.metamethod(fn, Metamethod::Call).is_function()) {
+        fail(vm, L, pc, "attempt to call" + culprit(pt, pc, static_cast<int>(bc::AOf(ins)), fn));
       }
       // The callee replaces this frame (a vararg frame first drops its shift).
       TValue* fb = base;
       if (!is_lua_link(fb[-1]) && link_typep(fb[-1]) == kFrameVarg) fb -= link_delta(fb[-1]);
       fb[-2] = fn;
-      for (uint32_t i = 0; i < nargs; i++) fb[i] = base[ra + 2 + i];
+      for (uint32_t i = 0; i < nargs; i++) fb[i] = base[bc::AOf(ins) + 2 + i];
       newbase = fb;
       goto call_entry;
     }
 
     op_ITERC:
-      base[ra] = base[ra - 3];
-      base[ra + 2] = base[ra - 2];
-      base[ra + 3] = base[ra - 1];
-      newbase = base + ra + 2;
+      base[bc::AOf(ins)] = base[bc::AOf(ins) - 3];
+      base[bc::AOf(ins) + 2] = base[bc::AOf(ins) - 2];
+      base[bc::AOf(ins) + 3] = base[bc::AOf(ins) - 1];
+      newbase = base + bc::AOf(ins) + 2;
       newbase[-1] = link_to_pc(pc);
       nargs = 2;
       goto call_entry;
 
     op_ITERN: {
-      if (vm.jit_.enabled) hot(2);
-      Table* t = base[ra - 2].as_table();
-      uint32_t index = static_cast<uint32_t>(base[ra - 1].as_number());
+      if (vm.jit_.enabled) count_hot(vm, pc, 2);
+      TValue state = base[bc::AOf(ins) - 2], control = base[bc::AOf(ins) - 1];
+      // debug.setlocal can overwrite the hidden loop state: an error, not a crash.
+      if (!state.is_table() || !control.is_number() || !(control.as_number() >= 0 && control.as_number() < 4294967296.0))
+          [[unlikely]] {
+        fail(vm, L, pc, "invalid loop state (a hidden loop variable was changed)");
+      }
+      Table* t = state.as_table();
+      uint32_t index = static_cast<uint32_t>(control.as_number());
       TValue key, val;
       if (t->iterate(index, key, val)) {
-        base[ra] = key;
-        base[ra + 1] = val;
-        base[ra - 1] = TValue::number(index);
+        base[bc::AOf(ins)] = key;
+        base[bc::AOf(ins) + 1] = val;
+        base[bc::AOf(ins) - 1] = TValue::number(index);
         pc += 1 + bc::JOf(*pc);
       } else {
         pc += 1;
@@ -811,9 +1039,9 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     }
 
     op_ISNEXT: {
-      TValue fn = base[ra - 3];
-      if (fn.is_function() && fn.as_function()->ffid == kFfNext && base[ra - 2].is_table() && base[ra - 1].is_nil()) {
-        base[ra - 1] = TValue::number(0);
+      TValue fn = base[bc::AOf(ins) - 3];
+      if (fn.is_function() && fn.as_function()->ffid == kFfNext && base[bc::AOf(ins) - 2].is_table() && base[bc::AOf(ins) - 1].is_nil()) {
+        base[bc::AOf(ins) - 1] = TValue::number(0);
         pc += bc::JOf(ins);
         goto next;
       }
@@ -833,49 +1061,59 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       TValue* src = frame + pt->numparams;
       uint32_t want = bc::BOf(ins);
       if (want == 0) {
-        ptrdiff_t moved = ensure_stack(base + ra, nvar + kMinStack);
+        ptrdiff_t moved = ensure_stack(vm, L, pc, base + bc::AOf(ins), nvar + kMinStack);
         base += moved;
         src += moved;
-        for (uint32_t i = 0; i < nvar; i++) base[ra + i] = src[i];
-        multres = nvar;
-        TValue* end = base + ra + nvar;
+        for (uint32_t i = 0; i < nvar; i++) base[bc::AOf(ins) + i] = src[i];
+        vm.multres_ = nvar;
+        TValue* end = base + bc::AOf(ins) + nvar;
         if (end > L->top) L->top = end;
       } else {
-        for (uint32_t i = 0; i + 1 < want; i++) base[ra + i] = i < nvar ? src[i] : TValue::nil();
+        for (uint32_t i = 0; i + 1 < want; i++) base[bc::AOf(ins) + i] = i < nvar ? src[i] : TValue::nil();
       }
       goto next;
     }
 
     // -- Returns ------------------------------------------------------------------------------
     op_RETM:
-      nres = bc::DOf(ins) + multres;
-      res = base + ra;
+      nres = bc::DOf(ins) + vm.multres_;
+      res = base + bc::AOf(ins);
       fbase = base;
       goto do_return;
     op_RET:
       nres = bc::DOf(ins) - 1;
-      res = base + ra;
+      res = base + bc::AOf(ins);
       fbase = base;
       goto do_return;
     op_RET0:
-      nres = 0;
-      res = base + ra;
+    op_RET1: {
+      // Common case: back to a Lua caller that wants exactly as many
+      // results as are returned (the result slot lies inside its frame, so
+      // its top needs no raise). Anything else is do_return's work.
+      TValue link = base[-1];
+      nres = bc::OpOf(ins) == Op::RET1 ? 1 : 0;
+      if (is_lua_link(link) && bc::BOf(link_pc(link)[-1]) == nres + 1) {
+        pc = link_pc(link);
+        if (nres) base[-2] = base[bc::AOf(ins)];
+        base = base - 2 - bc::AOf(pc[-1]);
+        L->base = base;
+        pt = proto_of(frame_function(base));
+        L->top = base + pt->framesize;
+        goto next;
+      }
+      res = base + bc::AOf(ins);
       fbase = base;
       goto do_return;
-    op_RET1:
-      nres = 1;
-      res = base + ra;
-      fbase = base;
-      goto do_return;
+    }
 
     // -- Loops ----------------------------------------------------------------------------------
     op_FORI:
     op_JFORI: {
-      TValue* f = base + ra;
+      TValue* f = base + bc::AOf(ins);
       double start, stop, step;
-      if (!to_number(f[0], &start)) fail("'for' initial value must be a number");
-      if (!to_number(f[1], &stop)) fail("'for' limit must be a number");
-      if (!to_number(f[2], &step)) fail("'for' step must be a number");
+      if (!to_number(f[0], &start)) fail(vm, L, pc, "'for' initial value must be a number");
+      if (!to_number(f[1], &stop)) fail(vm, L, pc, "'for' limit must be a number");
+      if (!to_number(f[2], &step)) fail(vm, L, pc, "'for' step must be a number");
       f[0] = TValue::number(start);
       f[1] = TValue::number(stop);
       f[2] = TValue::number(step);
@@ -887,33 +1125,34 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       goto next;
     }
     op_FORL:
-      hot(2);
+      count_hot(vm, pc, 2);
       goto forl_body;
     op_IFORL:
     forl_body: {
-      TValue* f = base + ra;
+      TValue* f = base + bc::AOf(ins);
       double step = f[2].as_number();
       double idx = f[0].as_number() + step;
       double stop = f[1].as_number();
       if (step >= 0 ? idx <= stop : idx >= stop) {
-        f[0] = TValue::number(idx);
+        // The comparison held, so idx is no NaN: store its bits as they are.
+        f[0] = TValue{std::bit_cast<uint64_t>(idx)};
         f[3] = f[0];
         pc += bc::JOf(ins);
       }
       goto next;
     }
     op_ITERL:
-      hot(2);
+      count_hot(vm, pc, 2);
       goto iterl_body;
     op_IITERL:
     iterl_body:
-      if (!base[ra].is_nil()) {
-        base[ra - 1] = base[ra];
+      if (!base[bc::AOf(ins)].is_nil()) {
+        base[bc::AOf(ins) - 1] = base[bc::AOf(ins)];
         pc += bc::JOf(ins);
       }
       goto next;
     op_LOOP:
-      hot(2);
+      count_hot(vm, pc, 2);
       goto next;
     op_ILOOP:
       goto next;
@@ -927,31 +1166,37 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     op_JFUNCF:
     op_JFUNCV:
       // No trace exists yet, so nothing can have patched these in.
+      vm.savedpc_ = pc;
       if (vm.on_trace_entry) vm.on_trace_entry(pc);
       check(false, "J* opcode without a trace");
       goto next;
 
     // -- Function headers ---------------------------------------------------------------------------
     op_FUNCF:
-      hot(1);
+      count_hot(vm, pc, 1);
       goto funcf_body;
     op_IFUNCF:
-    funcf_body:
-      for (uint32_t i = nargs; i < pt->numparams; i++) base[i] = TValue::nil();
+    funcf_body: {
+      // The call left L->top just past the arguments (nargs is not kept
+      // across the dispatch, so it needs no register there).
+      uint32_t given = static_cast<uint32_t>(L->top - base);
+      for (uint32_t i = given; i < pt->numparams; i++) base[i] = TValue::nil();
       goto next;
+    }
 
     op_FUNCV:
     op_IFUNCV: {
       // Vararg frame: the fixed parameters move above the varargs.
-      uint32_t delta = nargs + 2;
-      ptrdiff_t moved = ensure_stack(base + delta, pt->framesize + kMinStack);
+      uint32_t given = static_cast<uint32_t>(L->top - base);
+      uint32_t delta = given + 2;
+      ptrdiff_t moved = ensure_stack(vm, L, pc, base + delta, pt->framesize + kMinStack);
       base += moved;
       TValue* vb = base + delta;
       vb[-2] = base[-2];
       vb[-1] = link_by_delta(delta, kFrameVarg);
       for (uint32_t i = 0; i < pt->numparams; i++) {
-        vb[i] = i < nargs ? base[i] : TValue::nil();
-        if (i < nargs) base[i] = TValue::nil();
+        vb[i] = i < given ? base[i] : TValue::nil();
+        if (i < given) base[i] = TValue::nil();
       }
       base = vb;
       L->base = base;
@@ -967,7 +1212,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     // -- Metamethod call through a continuation frame ----------------------------------
     mm_call: {
       TValue* top = base + pt->framesize;
-      ptrdiff_t moved = ensure_stack(top, 8 + kMinStack);
+      ptrdiff_t moved = ensure_stack(vm, L, pc, top, 8 + kMinStack);
       base += moved;
       top += moved;
       top[0] = mm_cont;
@@ -988,12 +1233,21 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       if (!fnv.is_function()) {
         TValue mm = vm.metamethod(fnv, Metamethod::Call);
         if (!mm.is_function()) {
+          // Called by pcall/xpcall, from C or as a metamethod: the error
+          // belongs to the frame just pushed (so a protected frame catches
+          // it and a nested run stops at its own entry), without a position,
+          // as LuaJIT reports it.
+          if (!is_lua_link(newbase[-1])) [[unlikely]] {
+            L->base = newbase;
+            L->top = newbase + nargs;
+            vm.g_.raise(TValue::string(vm.g_.intern("attempt to call" + culprit(pt, pc, -1, fnv))));
+          }
           bool named = pc && pt && (bc::OpOf(pc[-1]) == Op::CALL || bc::OpOf(pc[-1]) == Op::CALLM) &&
                        newbase == base + bc::AOf(pc[-1]) + 2;
-          fail("attempt to call" + culprit(named ? static_cast<int>(bc::AOf(pc[-1])) : -1, fnv));
+          fail(vm, L, pc, "attempt to call" + culprit(pt, pc, named ? static_cast<int>(bc::AOf(pc[-1])) : -1, fnv));
         }
         // The callable object becomes the first argument of __call.
-        ptrdiff_t moved = ensure_stack(newbase, nargs + 1 + kMinStack);
+        ptrdiff_t moved = ensure_stack(vm, L, pc, newbase, nargs + 1 + kMinStack);
         newbase += moved;
         base += moved;
         std::memmove(newbase + 1, newbase, sizeof(TValue) * nargs);
@@ -1006,11 +1260,9 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       if (fn->is_lua()) {
         Proto* npt = proto_of(fn);
         L->top = newbase + nargs;
-        size_t used = static_cast<size_t>(newbase - L->stack) + npt->framesize + kMinStack;
-        if (used > vm::kStackMaxSlots) {
-          fail("stack overflow");
-        }
-        ptrdiff_t moved = ensure_stack(newbase, npt->framesize + kMinStack);
+        // One test covers LuaJIT's limit too: the stack never grows past
+        // kStackMaxSlots, and grow_stack() raises "stack overflow" beyond it.
+        ptrdiff_t moved = ensure_stack(vm, L, pc, newbase, npt->framesize + kMinStack);
         newbase += moved;
         base = newbase;
         L->base = base;
@@ -1018,6 +1270,17 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         pc = fn->pc;
         goto next;
       }
+      // Debug call hooks see C functions too; the hook may move the stack.
+      if (vm.hooked_ && vm.on_c_entry) [[unlikely]] {
+        ptrdiff_t offset = newbase - L->stack;
+        vm.on_c_entry(L, offset, nargs);
+        newbase = L->stack + offset;
+        base = L->base;
+      }
+      // Fast and C functions can observe the caller's position.
+      if (pc) vm.savedpc_ = pc;
+      // Plain C functions first: they are most calls that leave the loop.
+      if (fn->ffid >= kFfFirstPlain || fn->ffid == vm::kFfidC) [[likely]] goto c_call;
       switch (fn->ffid) {
         case kFfPcall: {
           if (nargs == 0) {
@@ -1025,7 +1288,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
             L->top = newbase;
             vm.arg_error(L, 1, "value expected");
           }
-          ptrdiff_t moved = ensure_stack(newbase, nargs + 2 + kMinStack);
+          ptrdiff_t moved = ensure_stack(vm, L, pc, newbase, nargs + 2 + kMinStack);
           newbase += moved;
           std::memmove(newbase + 2, newbase + 1, sizeof(TValue) * (nargs - 1));
           newbase[1] = link_by_delta(2, kFramePcall);
@@ -1034,12 +1297,12 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
           goto call_entry;
         }
         case kFfXpcall: {
-          if (nargs < 2) {
+          if (nargs < 2 || !newbase[1].is_function()) {
             L->base = newbase;
             L->top = newbase + nargs;
-            vm.arg_error(L, 2, "value expected");
+            vm.type_error(L, 2, "function");
           }
-          ptrdiff_t moved = ensure_stack(newbase, nargs + 3 + kMinStack);
+          ptrdiff_t moved = ensure_stack(vm, L, pc, newbase, nargs + 3 + kMinStack);
           newbase += moved;
           std::memmove(newbase + 3, newbase + 2, sizeof(TValue) * (nargs - 2));
           std::swap(newbase[0], newbase[1]);
@@ -1063,10 +1326,10 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
                                                     : "cannot resume non-suspended coroutine";
             if (wrap) vm.error_at(L, 1, why);
             res = L->top;
-            ensure_stack(res, 2 + kMinStack);
+            ensure_stack(vm, L, pc, res, 2 + kMinStack);
             res = L->top;
             res[0] = TValue::boolean(false);
-            res[1] = TValue::string(g.intern(why));
+            res[1] = TValue::string(vm.g_.intern(why));
             nres = 2;
             fbase = L->base;
             goto do_return;
@@ -1089,18 +1352,20 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
             co->coroutine_phase = kCoRunning;
             TValue* cb = co->stack + 4;
             co->top = cb;
-            if (cb + nv + kMinStack > co->maxstack) co->grow_stack(g, nv + kMinStack);
+            if (cb + nv + kMinStack > co->maxstack) co->grow_stack(vm.g_, nv + kMinStack);
             cb = co->stack + 4;
             cb[-1] = link_by_delta(2, kFrameCP);
             for (uint32_t i = 0; i < nv; i++) cb[i] = args[i];
-            switch_to(co);
+            L = co;
+            vm.current_ = co;
             newbase = cb;
             nargs = nv;
             goto call_entry;
           }
           co->coroutine_phase = kCoRunning;
-          TValue* dst = copy_to_thread(co, args, nv, false);
-          switch_to(co);
+          TValue* dst = copy_to_thread(vm.g_, co, args, nv, false);
+          L = co;
+          vm.current_ = co;
           res = dst;
           nres = nv;
           fbase = co->base;
@@ -1110,7 +1375,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
           L->base = newbase;
           L->top = newbase + nargs;
           if (L->coroutine_phase != kCoRunning || L->resume_nesting != static_cast<uint32_t>(vm.nesting_)) {
-            if (L->coroutine_phase != kCoRunning) g.raise(TValue::string(g.intern("attempt to yield across C-call boundary")));
+            if (L->coroutine_phase != kCoRunning) vm.g_.raise(TValue::string(vm.g_.intern("attempt to yield across C-call boundary")));
             vm.error_at(L, 1, "attempt to yield across C-call boundary");
           }
           Thread* co = L;
@@ -1118,18 +1383,20 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
           co->coroutine_phase = kCoSuspended;
           if (resumer->coroutine_phase == kCoNormal) resumer->coroutine_phase = kCoRunning;
           bool wrap = resumer->base[-2].as_function()->ffid == kFfWrapCall;
-          res = copy_to_thread(resumer, newbase, nargs, !wrap);
+          res = copy_to_thread(vm.g_, resumer, newbase, nargs, !wrap);
           nres = nargs + (wrap ? 0 : 1);
-          switch_to(resumer);
+          L = resumer;
+          vm.current_ = resumer;
           fbase = L->base;
           goto do_return;
         }
-        default: {
+        default:
+        c_call: {
           L->base = newbase;
           L->top = newbase + nargs;
-          if (newbase + nargs + kMinStack > L->maxstack) L->grow_stack(g, kMinStack);
+          if (newbase + nargs + kMinStack > L->maxstack) L->grow_stack(vm.g_, kMinStack);
           int n = fn->cfunction()(L);
-          g.gc_check();  // may run finalizers, which may move the stack
+          vm.g_.gc_check();  // may run finalizers, which may move the stack
           res = L->top - n;
           nres = static_cast<uint32_t>(n);
           fbase = L->base;
@@ -1150,12 +1417,12 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         if (wanted >= 0) {
           for (uint32_t i = nres; i < static_cast<uint32_t>(wanted); i++) dst[i] = TValue::nil();
         } else {
-          multres = nres;
+          vm.multres_ = nres;
         }
         base = dst - bc::AOf(call);
         L->base = base;
         pc = rpc;
-        pt = proto_of(base[-2].as_function());
+        pt = proto_of(frame_function(base));
         L->top = base + pt->framesize;
         if (dst + nres > L->top) L->top = dst + nres;
         goto next;
@@ -1177,7 +1444,9 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
           base = fbase - link_delta(link);
           L->base = base;
           pc = link_pc(fbase[-3]);
-          pt = proto_of(base[-2].as_function());
+          // A concatenation resumes mid-instruction and may still fail here.
+          vm.savedpc_ = pc;
+          pt = proto_of(frame_function(base));
           L->top = base + pt->framesize;
           uint32_t call = pc[-1];
           switch (static_cast<Continuation>(cont.u64 & 0xff)) {
@@ -1208,10 +1477,11 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
           co->coroutine_phase = kCoDead;
           if (resumer->coroutine_phase == kCoNormal) resumer->coroutine_phase = kCoRunning;
           bool wrap = resumer->base[-2].as_function()->ffid == kFfWrapCall;
-          res = copy_to_thread(resumer, res, nres, !wrap);
+          res = copy_to_thread(vm.g_, resumer, res, nres, !wrap);
           nres += wrap ? 0 : 1;
           co->base = co->top = co->stack + 2;
-          switch_to(resumer);
+          L = resumer;
+          vm.current_ = resumer;
           fbase = L->base;
           goto do_return;
         }
@@ -1226,6 +1496,9 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       }
     }
     } catch (const vm::LuaError& e) {
+      // A raise from inside the object layer (no memory, table overflow)
+      // saved no pc: the traceback below still wants the running instruction.
+      if (pc) vm.savedpc_ = pc;
       // Unwind to the nearest protecting frame of this invocation.
       TValue err = e.value();
       TValue* b = L->base;
@@ -1266,20 +1539,21 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         // The coroutine dies; its resumer gets (false, err) or the error.
         Thread* co = L;
         Thread* resumer = co->resumer;
-        co->close_upvalues(g, co->stack);
+        co->close_upvalues(vm.g_, co->stack);
         co->coroutine_phase = kCoDead;
         co->base = co->top = co->stack + 2;
         if (resumer->coroutine_phase == kCoNormal) resumer->coroutine_phase = kCoRunning;
-        switch_to(resumer);
+        L = resumer;
+        vm.current_ = resumer;
         bool wrap = L->base[-2].as_function()->ffid == kFfWrapCall;
         if (wrap) {
           // wrap re-raises in the resumer, a string with the caller's position.
-          if (err.is_string()) err = TValue::string(g.intern(vm.where(L, 1) + std::string(err.as_string()->view())));
+          if (err.is_string()) err = TValue::string(vm.g_.intern(vm.where(L, 1) + std::string(err.as_string()->view())));
           raise_value = err;
           resume = Resume::Raise;
           continue;
         }
-        res = copy_to_thread(L, &err, 1, false);
+        res = copy_to_thread(vm.g_, L, &err, 1, false);
         res[1] = res[0];
         res[0] = TValue::boolean(false);
         nres = 2;
@@ -1295,7 +1569,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
           TValue* f = L->top < b ? b : L->top;
           if (f + 4 + kMinStack > L->maxstack) {
             L->top = f;
-            L->grow_stack(g, 4 + kMinStack);
+            L->grow_stack(vm.g_, 4 + kMinStack);
             f = L->top;
           }
           f[0] = handler;
@@ -1304,11 +1578,11 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
           f = vm.call(L, f, 1);
           err = f[0];
         } catch (const vm::LuaError&) {
-          err = TValue::string(g.intern("error in error handling"));
+          err = TValue::string(vm.g_.intern("error in error handling"));
         }
         b = L->stack + b_offset;  // the handler may have grown the stack
       }
-      L->close_upvalues(g, b);
+      L->close_upvalues(vm.g_, b);
       b[0] = TValue::boolean(false);
       b[1] = err;
       res = b;
@@ -1349,6 +1623,9 @@ Vm::Vm(GlobalState& g) : g_(g) {
 }
 
 Vm::~Vm() {
+  // Closing the state runs every pending __gc, as lua_close does (files
+  // flush and close, pipes are waited for).
+  g_.finalize_all();
   g_.set_finalizer_hook(nullptr);
   g_.set_root_marker(nullptr);
   g_.vm = nullptr;

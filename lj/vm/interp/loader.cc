@@ -4,6 +4,7 @@
 #include <memory>
 #include <variant>
 
+#include "lj/vm/bcsave/bcsave.h"
 #include "lj/vm/interp/vm.h"
 #include "lj/vm/parse/parser.h"
 
@@ -19,23 +20,15 @@ TValue TemplateToValue(GlobalState& g, const bc::TemplateValue& v) {
   return TValue::nil();
 }
 
-// Smallest hbits with 2^hbits >= n (0 for an empty hash part).
-uint32_t HashBitsFor(size_t n) {
-  uint32_t bits = 0;
-  while ((size_t{1} << bits) < n) bits++;
-  return n == 0 ? 0 : bits;
-}
-
 // The template table TDUP copies: array part as laid out, then hash keys.
 Table* BuildTemplate(GlobalState& g, const bc::TableTemplate& tpl) {
-  Table* t = g.new_table(static_cast<uint32_t>(tpl.array.size()), HashBitsFor(tpl.hash.size()));
+  Table* t = g.new_table(static_cast<uint32_t>(tpl.array.size()), tpl.hash_bits);
   for (size_t i = 0; i < tpl.array.size(); i++) t->array[i] = TemplateToValue(g, tpl.array[i]);
   for (const auto& [key, value] : tpl.hash) {
     TValue k = TemplateToValue(g, key);
-    // A key whose value is computed at run time is kept with a nil value:
-    // it only sizes the hash part, as in LuaJIT's template.
-    TValue v = TemplateToValue(g, value);
-    if (!v.is_nil()) t->set(g, k, v);
+    // A nil value (a field computed at run time) keeps its key as a dead
+    // node, as in LuaJIT's template: it decides later collisions.
+    t->set(g, k, TemplateToValue(g, value));
   }
   return t;
 }
@@ -90,9 +83,21 @@ Proto* BuildProto(GlobalState& g, const bc::Proto& src) {
   return pt;
 }
 
+// A bytecode dump (first byte ESC, as luajit decides): read and verified,
+// then built like parsed code. A dumped inner function keeps its upvalue
+// count; as in luajit its upvalues start closed and nil.
+Function* LoadDump(GlobalState& g, std::string_view dump, const std::string& chunkname, Table* env) {
+  bcsave::ReadResult read = bcsave::Read(dump, chunkname);
+  if (!read.ok()) g.raise(TValue::string(g.intern(read.error)));
+  Function* fn = g.new_lua_function(BuildProto(g, *read.proto), env);
+  for (uint32_t i = 0; i < fn->nupvalues; i++) fn->upvalues()[i] = g.new_closed_upvalue(TValue::nil());
+  return fn;
+}
+
 }  // namespace
 
 Function* Vm::load(std::string_view source, const std::string& chunkname, Table* env) {
+  if (bcsave::IsDump(source)) return LoadDump(g_, source, chunkname, env);
   parse::ParseResult result = parse::Parse(source, chunkname);
   if (!result.ok()) g_.raise(TValue::string(g_.intern(result.error().message)));
   // No GC step runs while building (only explicit checks step the collector).

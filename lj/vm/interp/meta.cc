@@ -139,11 +139,16 @@ void Vm::set(Thread* L, TValue obj, TValue key, TValue value) {
 bool Vm::equals(Thread* L, TValue a, TValue b) {
   if (a.raw_equals(b)) return true;
   if (a.tag() != b.tag() || !(a.is_table() || a.is_userdata())) return false;
-  TValue mm = metamethod(a, vm::Metamethod::Eq);
+  TValue mm = shared_metamethod(a, b, vm::Metamethod::Eq);
   if (mm.is_nil()) return false;
-  TValue mm2 = metamethod(b, vm::Metamethod::Eq);
-  if (!mm.raw_equals(mm2)) return false;
   return call_binary(*this, L, mm, a, b).is_truthy();
+}
+
+TValue Vm::shared_metamethod(TValue a, TValue b, vm::Metamethod which) {
+  if (a.tag() != b.tag()) return TValue::nil();
+  TValue mm = metamethod(a, which);
+  if (mm.is_nil() || !mm.raw_equals(metamethod(b, which))) return TValue::nil();
+  return mm;
 }
 
 bool Vm::less_than(Thread* L, TValue a, TValue b) {
@@ -152,11 +157,7 @@ bool Vm::less_than(Thread* L, TValue a, TValue b) {
     std::string_view x = a.as_string()->view(), y = b.as_string()->view();
     return x < y;
   }
-  TValue mm = TValue::nil();
-  if (a.tag() == b.tag()) {
-    mm = metamethod(a, vm::Metamethod::Lt);
-    if (mm.is_nil()) mm = metamethod(b, vm::Metamethod::Lt);
-  }
+  TValue mm = shared_metamethod(a, b, vm::Metamethod::Lt);
   if (mm.is_nil()) {
     const char* ta = a.type_name();
     const char* tb = b.type_name();

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -115,6 +116,9 @@ class Vm {
 
   // Metamethods and conversions shared with the libraries.
   TValue metamethod(TValue o, vm::Metamethod mm);
+  // The metamethod of a binary __eq/__lt/__le: operands of one type with the
+  // same (raw-equal) handler, as LuaJIT requires; nil otherwise.
+  TValue shared_metamethod(TValue a, TValue b, vm::Metamethod mm);
   Table* metatable_of(TValue o);
   // tostring() semantics including __tostring (may call Lua).
   String* to_string(Thread* L, TValue v);
@@ -145,6 +149,12 @@ class Vm {
   std::function<void(const uint32_t* pc)> on_hot;
   // Called before every instruction while the dispatch update is active.
   std::function<void(const uint32_t* pc)> on_instruction;
+  // Called when a C function is entered while the dispatch update is active
+  // (debug call hooks): its frame starts at L->stack + newbase_offset with
+  // nargs arguments. The callee may move the stack.
+  std::function<void(Thread* L, ptrdiff_t newbase_offset, uint32_t nargs)> on_c_entry;
+  // The debug hooks' state (lj/vm/interp/hooks.cc owns its type).
+  std::shared_ptr<void> hook_state;
   // J* opcodes (no traces yet) call this then run as their plain variant.
   std::function<void(const uint32_t* pc)> on_trace_entry;
   // Routes every instruction through on_instruction (or back).
@@ -183,6 +193,9 @@ class Vm {
   Thread* current_ = nullptr;
   int nesting_ = 0;
   const uint32_t* savedpc_ = nullptr;  // pc of the running Lua instruction
+  // Results of the last call or VARG that kept them all (the loop's MULTRES):
+  // in memory, as LuaJIT keeps it, so it takes no register across dispatch.
+  uint32_t multres_ = 0;
   std::array<const void*, bc::kNumOpcodes> dispatch_{};  // what the loop jumps through
   std::array<const void*, bc::kNumOpcodes> handlers_{};  // what each opcode runs (hook: after the hook)
   std::array<const void*, bc::kNumOpcodes> labels_{};    // each opcode's own handler label

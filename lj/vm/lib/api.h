@@ -2,6 +2,8 @@
 // sees its arguments at L->base .. L->top and leaves n results on top.
 #pragma once
 
+#include <cstring>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -59,12 +61,58 @@ inline String* check_string(Thread* L, int i) {
 
 inline TValue str(Thread* L, std::string_view s) { return TValue::string(L->global->intern(s)); }
 
+// A double converted to int64 as x86-64 does (cvttsd2si): NaN and values
+// out of range give INT64_MIN, which is what C casts in LuaJIT produce.
+inline int64_t truncate_to_int64(double d) {
+  return d >= -9.2233720368547758e18 && d < 9.2233720368547758e18 ? static_cast<int64_t>(d) : INT64_MIN;
+}
+
+// Index of string argument i in options (LuaJIT's lj_lib_checkopt): nil or
+// absent gives def (an error if def < 0), anything else unknown is
+// "invalid option 'x'".
+inline int check_option(Thread* L, int i, std::initializer_list<std::string_view> options, int def) {
+  if (def >= 0 && arg(L, i).is_nil()) return def;
+  std::string_view s = check_string(L, i)->view();
+  int index = 0;
+  for (std::string_view o : options) {
+    if (o == s) return index;
+    index++;
+  }
+  Vm::of(L).arg_error(L, i, "invalid option '" + std::string(s) + "'");
+}
+
+// Lua's luaL_fileresult: true, or nil, "name: reason" ("reason" without a
+// name), errno. err is errno as the failing call left it.
+inline int file_result(Thread* L, bool ok, int err, const char* name) {
+  if (ok) {
+    push(L, TValue::boolean(true));
+    return 1;
+  }
+  std::string reason = std::strerror(err);
+  push(L, TValue::nil());
+  push(L, str(L, name ? std::string(name) + ": " + reason : reason));
+  push(L, TValue::number(err));
+  return 3;
+}
+
 // Registers name = f in table t.
 inline Function* set_function(Vm& vm, Table* t, const char* name, vm::CFunction f,
                               uint8_t ffid = vm::kFfidC) {
   Function* fn = vm.new_c_function(f, ffid);
   t->set_str(vm.global(), vm.global().intern(name), TValue::function(fn));
   return fn;
+}
+
+// One entry of a library's function list.
+struct LibFunction {
+  const char* name;
+  vm::CFunction fn;
+};
+
+// Registers every function of a list in table t.
+template <size_t N>
+void set_functions(Vm& vm, Table* t, const LibFunction (&functions)[N]) {
+  for (const LibFunction& f : functions) set_function(vm, t, f.name, f.fn);
 }
 
 // A library table under globals[name].

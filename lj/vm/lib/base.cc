@@ -24,25 +24,29 @@ int lib_print(Thread* L) {
   TValue tostring = L->global->globals()->get_str(L->global->intern("tostring"));
   bool builtin = tostring.is_function() && tostring.as_function()->is_c() &&
                  tostring.as_function()->cfunction() == lib_tostring;
-  std::string line;
   for (int i = 1; i <= n; i++) {
-    if (i > 1) line.push_back('\t');
+    String* piece;
     if (builtin) {
-      line.append(vm.to_string(L, L->base[i - 1])->view());
-      continue;
+      piece = vm.to_string(L, L->base[i - 1]);
+    } else {
+      TValue* f = L->top;
+      f[0] = tostring;
+      f[2] = L->base[i - 1];
+      L->top = f + 3;
+      f = vm.call(L, f, 1);
+      TValue s = f[0];
+      L->top = f;
+      if (s.is_number()) s = TValue::string(vm.number_to_string(s.as_number()));
+      if (!s.is_string()) vm.error_at(L, 1, "'tostring' must return a string to 'print'");
+      piece = s.as_string();
     }
-    TValue* f = L->top;
-    f[0] = tostring;
-    f[2] = L->base[i - 1];
-    L->top = f + 3;
-    f = vm.call(L, f, 1);
-    TValue s = f[0];
-    L->top = f;
-    if (!s.is_string()) vm.error_at(L, 1, "'tostring' must return a string to 'print'");
-    line.append(s.as_string()->view());
+    // Each piece goes to stdout as soon as it is known, as luajit writes
+    // them: a failing __tostring leaves the earlier ones written, and
+    // print, io.write and io.stdout share stdout's buffer.
+    if (i > 1) std::fputc('\t', stdout);
+    std::fwrite(piece->data(), 1, piece->len, stdout);
   }
-  line.push_back('\n');
-  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fputc('\n', stdout);
   return 0;
 }
 
@@ -142,6 +146,7 @@ int lib_select(Thread* L) {
 
 int lib_rawget(Thread* L) {
   Table* t = check_table(L, 1);
+  check_any(L, 2);
   push(L, t->get(arg(L, 2)));
   return 1;
 }
@@ -294,10 +299,21 @@ int lib_collectgarbage(Thread* L) {
 }
 
 // Compiles source; on a syntax error returns nil and the message.
-int load_source(Thread* L, std::string_view source, const std::string& chunkname) {
+// load/loadstring/loadfile as LuaJIT 2.1: argument mode_arg is the mode
+// ("b", "t" or both; a chunk of the wrong kind is refused), the next one an
+// environment table for the new function (anything else is ignored).
+int load_source(Thread* L, std::string_view source, const std::string& chunkname, int mode_arg) {
   Vm& vm = Vm::of(L);
+  std::string mode = arg(L, mode_arg).is_nil() ? "bt" : std::string(check_string(L, mode_arg)->view());
+  bool binary = !source.empty() && source[0] == '\x1b';
+  if (mode.find(binary ? 'b' : 't') == std::string::npos) {
+    push(L, TValue::nil());
+    push(L, str(L, "attempt to load chunk with wrong mode"));
+    return 2;
+  }
+  TValue env = arg(L, mode_arg + 1);
   try {
-    Function* fn = vm.load(source, chunkname, L->global->globals());
+    Function* fn = vm.load(source, chunkname, env.is_table() ? env.as_table() : L->global->globals());
     push(L, TValue::function(fn));
     return 1;
   } catch (const vm::LuaError& e) {
@@ -310,7 +326,7 @@ int load_source(Thread* L, std::string_view source, const std::string& chunkname
 int lib_loadstring(Thread* L) {
   String* s = check_string(L, 1);
   std::string name = arg(L, 2).is_nil() ? std::string(s->view()) : std::string(check_string(L, 2)->view());
-  return load_source(L, s->view(), name);
+  return load_source(L, s->view(), name, 3);
 }
 
 int lib_load(Thread* L) {
@@ -337,7 +353,7 @@ int lib_load(Thread* L) {
     }
     text.append(piece.as_string()->view());
   }
-  return load_source(L, text, name);
+  return load_source(L, text, name, 3);
 }
 
 // Reads a whole file; false with Lua's message on failure.
@@ -367,7 +383,7 @@ int lib_loadfile(Thread* L) {
     push(L, str(L, error));
     return 2;
   }
-  return load_source(L, text, "@" + path);
+  return load_source(L, text, "@" + path, 2);
 }
 
 int lib_dofile(Thread* L) {
@@ -448,6 +464,7 @@ void open_all(Vm& vm) {
   open_coroutine(vm);
   open_string(vm);
   open_io(vm);
+  open_os(vm);
   open_bit(vm);
   open_jit(vm);
   open_debug(vm);

@@ -10,7 +10,7 @@ namespace {
 
 int co_create(Thread* L) {
   TValue f = arg(L, 1);
-  if (!f.is_function() || f.as_function()->is_c()) Vm::of(L).type_error(L, 1, "function");
+  if (!f.is_function()) Vm::of(L).type_error(L, 1, "function");
   push(L, TValue::thread(Vm::of(L).new_coroutine(L, f.as_function())));
   return 1;
 }
@@ -38,7 +38,7 @@ int co_fast_body(Thread*) { return 0; }
 int co_wrap(Thread* L) {
   Vm& vm = Vm::of(L);
   TValue f = arg(L, 1);
-  if (!f.is_function() || f.as_function()->is_c()) vm.type_error(L, 1, "function");
+  if (!f.is_function()) vm.type_error(L, 1, "function");
   Thread* co = vm.new_coroutine(L, f.as_function());
   Function* w = vm.new_c_function(co_fast_body, interp::kFfWrapCall);
   w->c_upvalues()[0] = TValue::thread(co);

@@ -1,6 +1,7 @@
 // The standard libraries of ljit written in C++: base, table, math,
-// coroutine, the simple string functions and io.write. Each open_* fills
-// its table in the globals; open_all opens them all (docs/interpreter.md).
+// coroutine, string, io, os, bit, jit, debug and package. Each open_* fills
+// its table in the globals; open_all opens them all (docs/interpreter.md,
+// docs/stdlib.md for io and os).
 #pragma once
 
 #include <string_view>
@@ -15,6 +16,7 @@ void open_math(interp::Vm& vm);
 void open_coroutine(interp::Vm& vm);
 void open_string(interp::Vm& vm);
 void open_io(interp::Vm& vm);
+void open_os(interp::Vm& vm);
 void open_bit(interp::Vm& vm);
 void open_jit(interp::Vm& vm);
 void open_package(interp::Vm& vm);

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <utility>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -229,7 +231,10 @@ TEST_F(LibTest, RequireFindsTableNewAndClear) {
             "\n\tno file './nonexistent.lua'\n\tno file '/usr/share/luajit-2.1.0-beta3/nonexistent.lua'"
             "\n\tno file '/usr/local/share/lua/5.1/nonexistent.lua'"
             "\n\tno file '/usr/local/share/lua/5.1/nonexistent/init.lua'"
-            "\n\tno file '/usr/share/lua/5.1/nonexistent.lua'\n\tno file '/usr/share/lua/5.1/nonexistent/init.lua'");
+            "\n\tno file '/usr/share/lua/5.1/nonexistent.lua'\n\tno file '/usr/share/lua/5.1/nonexistent/init.lua'"
+            "\n\tno file './nonexistent.so'\n\tno file '/usr/local/lib/lua/5.1/nonexistent.so'"
+            "\n\tno file '/usr/lib/x86_64-linux-gnu/lua/5.1/nonexistent.so'"
+            "\n\tno file '/usr/local/lib/lua/5.1/loadall.so'");
   EXPECT_EQ(Eval("package.preload.m = function(name) return name .. '!' end return require 'm' .. require 'm'"),
             "m!m!");
 }
@@ -248,6 +253,100 @@ TEST_F(LibTest, NewproxyChecksItsArgument) {
                  "return type(p) .. tostring(getmetatable(q) == getmetatable(p)) .. tostring(getmetatable(newproxy()))"),
             "userdatatruenil");
   EXPECT_EQ(Eval("newproxy(1)"), "ERROR: test:1: bad argument #1 to 'newproxy' (boolean or proxy expected)");
+}
+
+// -- package: C modules, LUA_PATH; debug.debug -------------------------------------
+
+// A scratch file under the test's temporary directory.
+std::string WriteTempFile(const std::string& name, const std::string& text) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  std::string path = std::string(dir ? dir : "/tmp") + "/" + name;
+  FILE* f = std::fopen(path.c_str(), "wb");
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+  return path;
+}
+
+TEST_F(LibTest, CModulesAreFoundButNeverLoaded) {
+  std::string so = WriteTempFile("cmod.so", "not really a library");
+  std::string dir = so.substr(0, so.rfind('/'));
+  std::string expected = "ERROR: error loading module 'cmod' from file '" + so +
+                         "':\n\tdynamic libraries not enabled; check your Lua installation";
+  EXPECT_EQ(Eval("package.path = '' package.cpath = '" + dir + "/?.so' return require 'cmod'"), expected);
+  // The all-in-one loader: "cmod.sub" from the library of "cmod".
+  EXPECT_EQ(Eval("package.path = '' package.cpath = '" + dir + "/?.so' return require 'cmod.sub'"),
+            "ERROR: error loading module 'cmod.sub' from file '" + so +
+                "':\n\tdynamic libraries not enabled; check your Lua installation");
+  EXPECT_EQ(Eval("return table.concat({tostring(select(1, package.loadlib('x.so', 'f'))), "
+                 "select(2, package.loadlib('x.so', 'f'))}, '|')"),
+            "nil|dynamic libraries not enabled; check your Lua installation|absent");
+}
+
+// What luajit makes of LUA_PATH/LUA_CPATH (";;" is its default path).
+std::string LuajitPaths(const std::string& env) {
+  std::string command = env + " luajit -e 'io.write(package.path, \"|\", package.cpath)' 2>/dev/null";
+  FILE* p = popen(command.c_str(), "r");
+  if (!p) return "";
+  std::string out;
+  char buf[512];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+TEST(Package, PathsFromTheEnvironmentAsLuajit) {
+  for (auto [path, cpath] : {std::pair{"./x/?.lua;;", "/c/?.so"}, std::pair{"a;;b", ";;"}, std::pair{"only", "c"}}) {
+    std::string reference = LuajitPaths(std::string("LUA_PATH='") + path + "' LUA_CPATH='" + cpath + "'");
+    ASSERT_FALSE(reference.empty()) << "luajit is needed for this comparison";
+    setenv("LUA_PATH", path, 1);
+    setenv("LUA_CPATH", cpath, 1);
+    vm::GlobalState g;
+    Vm vm(g);
+    open_all(vm);
+    unsetenv("LUA_PATH");
+    unsetenv("LUA_CPATH");
+    vm::Table* package = g.globals()->get_str(g.intern("package")).as_table();
+    std::string ours = std::string(package->get_str(g.intern("path")).as_string()->view()) + "|" +
+                       std::string(package->get_str(g.intern("cpath")).as_string()->view());
+    EXPECT_EQ(ours, reference) << path << " " << cpath;
+  }
+}
+
+TEST_F(LibTest, DebugDebugRunsLinesUntilCont) {
+  std::string input = WriteTempFile("debug_input.txt", "x = 1 + 1\nerror('boom')\nlocal = \ncont\ny = 5\n");
+  ASSERT_NE(std::freopen(input.c_str(), "r", stdin), nullptr);
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(Eval("debug.debug() return tostring(x) .. ' ' .. tostring(y)"), "2 nil");
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(err,
+            "lua_debug> lua_debug> (debug command):1: boom\n"
+            "lua_debug> (debug command):1: '<name>' expected near '='\nlua_debug> ");
+  // The lines after "cont" wait for the next session; end of input ends it.
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(Eval("debug.debug() return tostring(y)"), "5");
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "lua_debug> lua_debug> ");
+}
+
+TEST_F(LibTest, HooksAreOffAfterSethookWithoutArguments) {
+  // luajit: the line that sets the hook does not fire again; after
+  // sethook() nothing fires.
+  EXPECT_EQ(Eval("local n = 0 debug.sethook(function() n = n + 1 end, 'l') local a = 1 debug.sethook() "
+                 "local before = n local b = 2 return before .. ' ' .. n .. ' ' .. select(2, debug.gethook())"),
+            "0 0 ");
+  EXPECT_EQ(Eval("local n = 0 debug.sethook(function() n = n + 1 end, 'l')\nlocal a = 1\ndebug.sethook()\n"
+                 "local b = 2 return n"),
+            "2");
+}
+
+TEST_F(LibTest, SetlocalOnHiddenLoopStateRaisesInsteadOfCrashing) {
+  // luajit itself crashes here; ljit must stop the loop with a Lua error.
+  EXPECT_EQ(Eval("for k in pairs({1, 2}) do for i = 1, 5 do local name = debug.getlocal(1, i) "
+                 "if name == '(for state)' then debug.setlocal(1, i, 'x') end end end return 'no error'"),
+            "ERROR: test:1: invalid loop state (a hidden loop variable was changed)");
+  EXPECT_EQ(Eval("for k in pairs({1, 2}) do for i = 1, 5 do local name = debug.getlocal(1, i) "
+                 "if name == '(for control)' then debug.setlocal(1, i, -1) end end end return 'no error'"),
+            "ERROR: test:1: invalid loop state (a hidden loop variable was changed)");
 }
 
 }  // namespace

@@ -38,17 +38,20 @@ int math_log(Thread* L) {
 }
 
 int math_atan2(Thread* L) {
-  push(L, TValue::number(std::atan2(check_number(L, 1), check_number(L, 2))));
+  double y = check_number(L, 1), x = check_number(L, 2);  // argument 1 is checked first
+  push(L, TValue::number(std::atan2(y, x)));
   return 1;
 }
 
 int math_pow(Thread* L) {
-  push(L, TValue::number(std::pow(check_number(L, 1), check_number(L, 2))));
+  double x = check_number(L, 1), y = check_number(L, 2);  // argument 1 is checked first
+  push(L, TValue::number(std::pow(x, y)));
   return 1;
 }
 
 int math_fmod(Thread* L) {
-  push(L, TValue::number(std::fmod(check_number(L, 1), check_number(L, 2))));
+  double x = check_number(L, 1), y = check_number(L, 2);  // argument 1 is checked first
+  push(L, TValue::number(std::fmod(x, y)));
   return 1;
 }
 
@@ -71,7 +74,8 @@ int math_frexp(Thread* L) {
 }
 
 int math_ldexp(Thread* L) {
-  push(L, TValue::number(std::ldexp(check_number(L, 1), static_cast<int>(check_integer(L, 2)))));
+  double m = check_number(L, 1);  // argument 1 is checked first
+  push(L, TValue::number(std::ldexp(m, static_cast<int>(check_integer(L, 2)))));
   return 1;
 }
 

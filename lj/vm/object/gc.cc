@@ -184,13 +184,14 @@ class Collector {
     }
   }
 
-  // Moves unreached userdata with a __gc metamethod to the finalize list.
-  size_t separate_userdata() {
+  // Moves unreached (with all: every) userdata with a __gc metamethod to the
+  // finalize list.
+  size_t separate_userdata(bool all = false) {
     size_t bytes = 0;
     GCObject** link = &g_.udata_;
     while (GCObject* o = *link) {
       auto* ud = reinterpret_cast<Userdata*>(o);
-      if (!is_white(o) || (o->marked & mark::kFinalized)) {
+      if ((!all && !is_white(o)) || (o->marked & mark::kFinalized)) {
         link = &o->nextgc;
         continue;
       }
@@ -448,6 +449,20 @@ void GlobalState::full_gc() {
     c.one_step();
   } while (phase_ != GcPhase::Pause);
   gc_.threshold = gc_.estimate / 100 * gc_.pause;
+}
+
+void GlobalState::finalize_all() {
+  if (in_collector_) return;
+  CollectorScope scope(in_collector_);
+  Collector c(*this);
+  c.separate_userdata(/*all=*/true);
+  while (to_finalize_) {
+    try {
+      c.finalize_one();
+    } catch (const LuaError&) {
+      // As lua_close: a failing finalizer does not stop the others.
+    }
+  }
 }
 
 bool GlobalState::gc_step_kb(uint32_t kilobytes) {

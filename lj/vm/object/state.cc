@@ -1,6 +1,7 @@
 // GlobalState: allocation, strings, object construction, threads, upvalues.
 #include "lj/vm/object/state.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -149,9 +150,37 @@ void GlobalState::free_all() {
 
 // -- Memory -----------------------------------------------------------------------
 
+// Under AddressSanitizer every block is its own malloc, so a use after
+// free of a GC object is still caught.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kPoolSmallBlocks = false;
+#else
+constexpr bool kPoolSmallBlocks = true;
+#endif
+
+void* GlobalState::SmallBlocks::carve(size_t cls) {
+  size_t size = cls * kGranule;
+  if (cursor + size > limit) {
+    // The rest of the old chunk is dropped: at most kMaxBytes per chunk.
+    void* chunk = std::malloc(kChunkBytes);
+    if (!chunk) return nullptr;
+    chunks.push_back(chunk);
+    cursor = static_cast<char*>(chunk);
+    limit = cursor + kChunkBytes;
+  }
+  void* p = cursor;
+  cursor += size;
+  return p;
+}
+
+GlobalState::SmallBlocks::~SmallBlocks() {
+  for (void* chunk : chunks) std::free(chunk);
+}
+
 void* GlobalState::allocate(size_t bytes) {
   if (bytes > memory_limit_ || gc_.total > memory_limit_ - bytes) raise(ErrorCode::NoMemory);
-  void* p = std::malloc(bytes ? bytes : 1);
+  bool pooled = kPoolSmallBlocks && bytes <= SmallBlocks::kMaxBytes;
+  void* p = pooled ? small_.take(bytes ? bytes : 1) : std::malloc(bytes ? bytes : 1);
   if (!p) raise(ErrorCode::NoMemory);
   gc_.total += bytes;
   return p;
@@ -161,7 +190,11 @@ void GlobalState::release(void* p, size_t bytes) {
   if (!p) return;
   check(gc_.total >= bytes, "memory accounting underflow");
   gc_.total -= bytes;
-  std::free(p);
+  if (kPoolSmallBlocks && bytes <= SmallBlocks::kMaxBytes) {
+    small_.give(p, bytes ? bytes : 1);
+  } else {
+    std::free(p);
+  }
 }
 
 GCObject* GlobalState::allocate_object(size_t bytes, TypeTag tag) {
@@ -243,7 +276,16 @@ void GlobalState::resize_string_table(uint32_t new_size) {
 // -- Tables, userdata, prototypes, functions ---------------------------------------------
 
 Table* GlobalState::new_table(uint32_t asize, uint32_t hbits) {
-  auto* t = reinterpret_cast<Table*>(allocate_object(sizeof(Table), TypeTag::Table));
+  // A constructor's small array part (TNEW, `{a, b}`) is allocated first,
+  // without resize()'s rehash bookkeeping: nothing to undo if it fails.
+  constexpr uint32_t kDirectArray = 64;
+  TValue* array = nullptr;
+  if (hbits == 0 && asize <= kDirectArray && asize > 0) {
+    array = static_cast<TValue*>(allocate(sizeof(TValue) * asize));
+    std::fill(array, array + asize, TValue::nil());
+  }
+  auto* t = reinterpret_cast<Table*>(
+      allocate_object_or_release(sizeof(Table), TypeTag::Table, array, array ? sizeof(TValue) * asize : 0));
   t->nomm = 0xff;  // no metamethods: an empty table
   t->colo = 0;
   t->array = nullptr;
@@ -254,7 +296,10 @@ Table* GlobalState::new_table(uint32_t asize, uint32_t hbits) {
   t->hmask = 0;
   t->freetop = &nil_node_;
   link_object(as_object(t));
-  if (asize || hbits) {
+  if (array) {
+    t->array = array;
+    t->asize = asize;
+  } else if (asize || hbits) {
     try {
       t->resize(*this, asize, hbits);
     } catch (const LuaError&) {
@@ -363,13 +408,8 @@ Upvalue* GlobalState::new_closed_upvalue(TValue value) {
 Thread* GlobalState::new_thread() {
   uint32_t slots = kStackStartSize + kStackExtra;
   auto* stack = static_cast<TValue*>(allocate(sizeof(TValue) * slots));
-  Thread* th;
-  try {
-    th = reinterpret_cast<Thread*>(allocate_object(sizeof(Thread), TypeTag::Thread));
-  } catch (const LuaError&) {
-    release(stack, sizeof(TValue) * slots);
-    throw;
-  }
+  auto* th = reinterpret_cast<Thread*>(
+      allocate_object_or_release(sizeof(Thread), TypeTag::Thread, stack, sizeof(TValue) * slots));
   for (uint32_t i = 0; i < slots; i++) stack[i] = TValue::nil();
   th->dummy_ffid = kFfidC;
   th->status = static_cast<uint8_t>(ThreadStatus::Ok);

@@ -64,6 +64,8 @@ inline constexpr uint32_t kITypeNumX = itype_of(TypeTag::Number);
 // Name of a type tag as Lua's type() reports it ("upval", "proto" are internal).
 const char* type_tag_name(TypeTag tag);
 
+// Accessors are forced inline: they sit on every interpreter fast path and
+// GCC otherwise keeps some out of line (their check() looks big to it).
 struct TValue {
   // Payload bits below the itype: GC pointers and light userdata live here.
   static constexpr uint64_t kPayloadMask = (uint64_t{1} << 47) - 1;
@@ -73,74 +75,80 @@ struct TValue {
   uint64_t u64;
 
   // -- Constructors ------------------------------------------------------
-  static constexpr TValue nil() { return TValue{~uint64_t{0}}; }
+  [[gnu::always_inline]] static constexpr TValue nil() { return TValue{~uint64_t{0}}; }
   // Primitive: itype in the top 17 bits, all ones below (LuaJIT's setpriV).
-  static constexpr TValue primitive(uint32_t itype) {
+  [[gnu::always_inline]] static constexpr TValue primitive(uint32_t itype) {
     return TValue{~(static_cast<uint64_t>(~itype) << 47)};
   }
-  static constexpr TValue boolean(bool b) { return primitive(b ? kITypeTrue : kITypeFalse); }
+  [[gnu::always_inline]] static constexpr TValue boolean(bool b) { return primitive(b ? kITypeTrue : kITypeFalse); }
   // Any NaN becomes the canonical one, so no NaN payload can look tagged.
-  static TValue number(double d) {
+  [[gnu::always_inline]] static TValue number(double d) {
     if (d != d) return TValue{kCanonicalNaN};
     return TValue{std::bit_cast<uint64_t>(d)};
   }
-  static TValue light_userdata(const void* p) {
+  [[gnu::always_inline]] static TValue light_userdata(const void* p) {
     uint64_t bits = reinterpret_cast<uintptr_t>(p);
     check((bits >> 47) == 0, "light userdata pointer wider than 47 bits");
     return TValue{(static_cast<uint64_t>(kITypeLightUserdata) << 47) | bits};
   }
-  static TValue gc(const void* obj, TypeTag tag) {
+  [[gnu::always_inline]] static TValue gc(const void* obj, TypeTag tag) {
     uint64_t bits = reinterpret_cast<uintptr_t>(obj);
     check((bits >> 47) == 0, "GC pointer wider than 47 bits");
     return TValue{(static_cast<uint64_t>(itype_of(tag)) << 47) | bits};
   }
-  static TValue string(const String* s) { return gc(s, TypeTag::String); }
-  static TValue table(const Table* t) { return gc(t, TypeTag::Table); }
-  static TValue function(const Function* f) { return gc(f, TypeTag::Function); }
-  static TValue userdata(const Userdata* u) { return gc(u, TypeTag::Userdata); }
-  static TValue thread(const Thread* th) { return gc(th, TypeTag::Thread); }
-  static TValue proto(const Proto* p) { return gc(p, TypeTag::Proto); }
+  // Re-tags a pointer that was boxed before (read back from a TValue, a
+  // prototype's constants, a node): its width was checked then. For the
+  // interpreter's hot paths, where gc()'s check is a test per instruction.
+  [[gnu::always_inline]] static TValue gc_trusted(const void* obj, TypeTag tag) {
+    return TValue{(static_cast<uint64_t>(itype_of(tag)) << 47) | reinterpret_cast<uintptr_t>(obj)};
+  }
+  [[gnu::always_inline]] static TValue string(const String* s) { return gc(s, TypeTag::String); }
+  [[gnu::always_inline]] static TValue table(const Table* t) { return gc(t, TypeTag::Table); }
+  [[gnu::always_inline]] static TValue function(const Function* f) { return gc(f, TypeTag::Function); }
+  [[gnu::always_inline]] static TValue userdata(const Userdata* u) { return gc(u, TypeTag::Userdata); }
+  [[gnu::always_inline]] static TValue thread(const Thread* th) { return gc(th, TypeTag::Thread); }
+  [[gnu::always_inline]] static TValue proto(const Proto* p) { return gc(p, TypeTag::Proto); }
 
   // -- Type tests --------------------------------------------------------
-  uint32_t itype() const { return static_cast<uint32_t>(static_cast<int64_t>(u64) >> 47); }
-  bool is_nil() const { return u64 == ~uint64_t{0}; }
-  bool is_false() const { return itype() == kITypeFalse; }
-  bool is_true() const { return itype() == kITypeTrue; }
-  bool is_boolean() const { return is_false() || is_true(); }
-  bool is_number() const { return itype() <= kITypeNumX; }
-  bool is_light_userdata() const { return itype() == kITypeLightUserdata; }
-  bool is_string() const { return itype() == kITypeString; }
-  bool is_table() const { return itype() == itype_of(TypeTag::Table); }
-  bool is_function() const { return itype() == itype_of(TypeTag::Function); }
-  bool is_userdata() const { return itype() == kITypeUserdata; }
-  bool is_thread() const { return itype() == itype_of(TypeTag::Thread); }
-  bool is_proto() const { return itype() == itype_of(TypeTag::Proto); }
+  [[gnu::always_inline]] uint32_t itype() const { return static_cast<uint32_t>(static_cast<int64_t>(u64) >> 47); }
+  [[gnu::always_inline]] bool is_nil() const { return u64 == ~uint64_t{0}; }
+  [[gnu::always_inline]] bool is_false() const { return itype() == kITypeFalse; }
+  [[gnu::always_inline]] bool is_true() const { return itype() == kITypeTrue; }
+  [[gnu::always_inline]] bool is_boolean() const { return is_false() || is_true(); }
+  [[gnu::always_inline]] bool is_number() const { return itype() <= kITypeNumX; }
+  [[gnu::always_inline]] bool is_light_userdata() const { return itype() == kITypeLightUserdata; }
+  [[gnu::always_inline]] bool is_string() const { return itype() == kITypeString; }
+  [[gnu::always_inline]] bool is_table() const { return itype() == itype_of(TypeTag::Table); }
+  [[gnu::always_inline]] bool is_function() const { return itype() == itype_of(TypeTag::Function); }
+  [[gnu::always_inline]] bool is_userdata() const { return itype() == kITypeUserdata; }
+  [[gnu::always_inline]] bool is_thread() const { return itype() == itype_of(TypeTag::Thread); }
+  [[gnu::always_inline]] bool is_proto() const { return itype() == itype_of(TypeTag::Proto); }
   // GC objects are the itypes from string (~4) to userdata (~12).
-  bool is_gc() const { return itype() - kITypeUserdata <= kITypeString - kITypeUserdata; }
+  [[gnu::always_inline]] bool is_gc() const { return itype() - kITypeUserdata <= kITypeString - kITypeUserdata; }
   // Lua truth: everything except nil and false (both itypes above ~2).
-  bool is_truthy() const { return itype() < kITypeFalse; }
-  bool is_nan() const { return is_number() && as_number() != as_number(); }
+  [[gnu::always_inline]] bool is_truthy() const { return itype() < kITypeFalse; }
+  [[gnu::always_inline]] bool is_nan() const { return is_number() && as_number() != as_number(); }
 
   // Tag of any value, numbers included.
-  TypeTag tag() const {
+  [[gnu::always_inline]] TypeTag tag() const {
     return is_number() ? TypeTag::Number : static_cast<TypeTag>(~itype());
   }
-  const char* type_name() const { return type_tag_name(tag()); }
+  [[gnu::always_inline]] const char* type_name() const { return type_tag_name(tag()); }
 
   // -- Accessors (checked) -----------------------------------------------
-  double as_number() const { return std::bit_cast<double>(u64); }
-  bool as_boolean() const { return is_true(); }
-  void* as_light_userdata() const { return reinterpret_cast<void*>(u64 & kPayloadMask); }
-  GCObject* as_gc() const { return reinterpret_cast<GCObject*>(u64 & kPayloadMask); }
-  String* as_string() const { return checked<String>(is_string()); }
-  Table* as_table() const { return checked<Table>(is_table()); }
-  Function* as_function() const { return checked<Function>(is_function()); }
-  Userdata* as_userdata() const { return checked<Userdata>(is_userdata()); }
-  Thread* as_thread() const { return checked<Thread>(is_thread()); }
-  Proto* as_proto() const { return checked<Proto>(is_proto()); }
+  [[gnu::always_inline]] double as_number() const { return std::bit_cast<double>(u64); }
+  [[gnu::always_inline]] bool as_boolean() const { return is_true(); }
+  [[gnu::always_inline]] void* as_light_userdata() const { return reinterpret_cast<void*>(u64 & kPayloadMask); }
+  [[gnu::always_inline]] GCObject* as_gc() const { return reinterpret_cast<GCObject*>(u64 & kPayloadMask); }
+  [[gnu::always_inline]] String* as_string() const { return checked<String>(is_string()); }
+  [[gnu::always_inline]] Table* as_table() const { return checked<Table>(is_table()); }
+  [[gnu::always_inline]] Function* as_function() const { return checked<Function>(is_function()); }
+  [[gnu::always_inline]] Userdata* as_userdata() const { return checked<Userdata>(is_userdata()); }
+  [[gnu::always_inline]] Thread* as_thread() const { return checked<Thread>(is_thread()); }
+  [[gnu::always_inline]] Proto* as_proto() const { return checked<Proto>(is_proto()); }
 
   // Raw equality (no metamethods): numbers by value, everything else by bits.
-  bool raw_equals(TValue other) const {
+  [[gnu::always_inline]] bool raw_equals(TValue other) const {
     if (is_number() && other.is_number()) return as_number() == other.as_number();
     return u64 == other.u64;
   }
@@ -149,7 +157,7 @@ struct TValue {
 
  private:
   template <class T>
-  T* checked(bool ok) const {
+  [[gnu::always_inline]] T* checked(bool ok) const {
     check(ok, "TValue accessed as the wrong type");
     return reinterpret_cast<T*>(u64 & kPayloadMask);
   }

@@ -1,0 +1,13 @@
+-- Coroutines whose body is a C function (luajit accepts any function).
+local co = coroutine.create(print)
+print(coroutine.resume(co, 1, 2))
+print(coroutine.status(co), coroutine.resume(co))
+print(coroutine.resume(coroutine.create(error), "boom"))
+print(coroutine.resume(coroutine.create(select), "#", 1, 2))
+local y = coroutine.create(coroutine.yield)
+print(coroutine.resume(y, 5, 6))
+print(coroutine.status(y), coroutine.resume(y, 7))
+print(coroutine.status(y))
+print(coroutine.wrap(tostring)(42))
+print(coroutine.resume(coroutine.create(pcall), error, "x"))
+print(coroutine.resume(coroutine.create(string.rep), "ab", 3))

@@ -1,0 +1,2 @@
+-- A package directory found through ?/init.lua.
+return "pkg/init"

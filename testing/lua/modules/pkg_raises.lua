@@ -1,0 +1,2 @@
+-- A module that raises while running.
+error("module failed")
