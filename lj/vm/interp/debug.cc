@@ -1,6 +1,7 @@
 // Debug information: naming slots, positions, frame walks, tracebacks.
 #include "lj/vm/interp/debug.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace lj::interp {
@@ -13,13 +14,14 @@ uint32_t line_of(const Proto* pt, const uint32_t* pc_after) {
 std::string short_source(const String* chunkname) {
   std::string_view s = chunkname->view();
   if (!s.empty() && (s[0] == '@' || s[0] == '=')) return std::string(s.substr(1));
-  // Source text: its first line, cut as Lua's luaO_chunkid does.
-  size_t nl = s.find('\n');
-  std::string_view first = s.substr(0, nl);
-  constexpr size_t kMax = 60 - 15;
-  bool cut = nl != std::string_view::npos || first.size() > kMax;
-  if (first.size() > kMax) first = first.substr(0, kMax);
-  return "[string \"" + std::string(first) + (cut ? "...\"]" : "\"]");
+  // Source text, as LuaJIT's lj_debug_shortname: up to the first control
+  // character within 48 bytes; anything cut keeps 45 bytes and gets "...".
+  constexpr size_t kScan = 60 - 12, kKeep = 60 - 15;
+  size_t len = 0;
+  while (len < kScan && len < s.size() && static_cast<unsigned char>(s[len]) >= ' ') len++;
+  // A NUL ends the name, as it ends luajit's C string.
+  if (len == s.size() || s[len] == '\0') return "[string \"" + std::string(s.substr(0, len)) + "\"]";
+  return "[string \"" + std::string(s.substr(0, std::min(len, kKeep))) + "...\"]";
 }
 
 std::string short_source(const Proto* pt) {
