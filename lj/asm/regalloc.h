@@ -97,7 +97,8 @@ class RegState {
     for (ir::Ref& r : holder_) r = 0;
   }
 
-  Home& home(ir::Ref r) {
+  // Inlined: the assembler asks for homes at every use and snapshot entry.
+  [[gnu::always_inline]] Home& home(ir::Ref r) {
     check(r >= nk_ && r - nk_ < homes_.size(), "home of a reference outside the trace");
     return homes_[r - nk_];
   }

@@ -58,6 +58,13 @@ struct CallInfo {
   std::function<Value(std::span<const Value>)> evaluate;
 };
 
+// The GC colour bits of an object's `marked` byte (LuaJIT's LJ_GC_WHITE0/1,
+// LJ_GC_BLACK), which the write barriers (TBAR, OBAR) test.
+namespace gc_marked {
+inline constexpr uint8_t kWhites = 0x03;
+inline constexpr uint8_t kBlack = 0x04;
+}  // namespace gc_marked
+
 // How GC constants are printed and read back in the text form.
 struct ConstantNames {
   std::function<std::string(const Value&)> format;

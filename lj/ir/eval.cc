@@ -458,9 +458,11 @@ class Evaluator {
     auto b = [&] { return value(ins.op2); };
     switch (ins.o) {
       case Op::NOP: case Op::BASE: case Op::LOOP: case Op::USE: case Op::PROF:
-      case Op::GCSTEP: case Op::TBAR: case Op::OBAR: case Op::XBAR:
+      case Op::GCSTEP: case Op::XBAR:
       case Op::RENAME: case Op::CARG:
         break;
+      case Op::TBAR: table_barrier(object(a())); break;
+      case Op::OBAR: upvalue_barrier(a(), b()); break;
       case Op::PHI: out = value(ins.op1); break;
       case Op::LT: case Op::GE: case Op::LE: case Op::GT: case Op::ULT:
       case Op::UGE: case Op::ULE: case Op::UGT: case Op::EQ: case Op::NE:
@@ -518,9 +520,16 @@ class Evaluator {
         out = make_ref(obj.bits, RefKind::kHash, b());
         break;
       }
-      case Op::UREFO: case Op::UREFC:
-        out = make_ref(a().bits, RefKind::kUpvalue, Value{IrType::INT, static_cast<uint64_t>(ins.op2 & 0xff)});
+      case Op::UREFO: case Op::UREFC: {
+        const size_t index = ins.op2 & 0xff;
+        out = make_ref(a().bits, RefKind::kUpvalue, Value{IrType::INT, index});
+        // Guarded: UREFO holds while the upvalue is open, UREFC once closed.
+        if (ins.t.is_guard()) {
+          const std::vector<uint8_t>& open = object(a()).upvalue_open;
+          ok = (index < open.size() && open[index]) == (ins.o == Op::UREFO);
+        }
         break;
+      }
       case Op::ALOAD: case Op::HLOAD: case Op::ULOAD: {
         Value* slot = target(a(), false);
         out = slot ? *slot : Value::nil();
@@ -543,6 +552,7 @@ class Evaluator {
       case Op::CALLN: case Op::CALLA: case Op::CALLL: case Op::CALLS:
         out = call(ins);
         break;
+      case Op::CALLXS: out = call_indirect(ins); break;
       default:
         throw Unsupported{absl::StrFormat("opcode %s", std::string(name(ins.o)))};
     }
@@ -632,12 +642,48 @@ class Evaluator {
     }
   }
 
+  // TBAR: a black table written to becomes gray again (LuaJIT's
+  // lj_gc_barrierback): not black, on the gray-again list.
+  void table_barrier(Object& table) {
+    if (!(table.marked & gc_marked::kBlack)) return;
+    table.marked &= static_cast<uint8_t>(~gc_marked::kBlack);
+    table.gray_again = true;
+  }
+
+  // OBAR(upvalue ref, value): a white object stored into a black upvalue
+  // is marked (its white bits cleared), as lj_gc_barrieruv does while the
+  // collector propagates. Non-objects need no barrier.
+  void upvalue_barrier(const Value& ref, const Value& v) {
+    const MemRef& m = memref(ref);
+    if (m.kind != RefKind::kUpvalue) throw Unsupported{"OBAR of a non-upvalue reference"};
+    const std::vector<uint8_t>& colours = object(Value{IrType::TAB, m.object}).upvalue_marked;
+    const size_t index = m.key.bits;
+    const bool black = index < colours.size() && (colours[index] & gc_marked::kBlack);
+    if (!black || !is_gc_object(v.type)) return;
+    auto it = result_.state.objects.find(v.bits);
+    if (it != result_.state.objects.end()) it->second.marked &= static_cast<uint8_t>(~gc_marked::kWhites);
+  }
+  static bool is_gc_object(IrType t) { return t == IrType::TAB || t == IrType::FUNC || t == IrType::UDATA; }
+
   Value call(const Ins& ins) {
     if (ins.op2 >= binding_.calls.size() || !binding_.calls[ins.op2].evaluate)
       throw Unsupported{"call without reference semantics"};
+    return call_entry(ins, binding_.calls[ins.op2]);
+  }
+
+  // CALLXS calls through a function pointer (op2, a value): its semantics
+  // are those of the call table entry with that address.
+  Value call_indirect(const Ins& ins) {
+    const uint64_t address = value(ins.op2).bits;
+    for (const CallInfo& info : binding_.calls)
+      if (info.address == address && info.evaluate) return call_entry(ins, info);
+    throw Unsupported{absl::StrFormat("indirect call to %#x: not in the call table", address)};
+  }
+
+  Value call_entry(const Ins& ins, const CallInfo& info) {
     std::vector<Value> args;
     if (ins.op1 != kRefNil) gather_args(ins.op1, args);
-    Value v = binding_.calls[ins.op2].evaluate(args);
+    Value v = info.evaluate(args);
     if (ins.t.is_int() && v.type == IrType::NUM) return Value::integer(static_cast<int32_t>(v.as_num()));
     return v;
   }

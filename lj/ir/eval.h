@@ -25,8 +25,21 @@ struct Object {
   std::vector<Value> array;
   std::vector<std::pair<Value, Value>> hash;  // insertion order, unique keys
   std::vector<Value> upvalues;
+  // Per upvalue: 1 while open (its value still lives in a stack slot), 0
+  // once closed; upvalues past the vector's end are closed. UREFO guards
+  // "open", UREFC "closed".
+  std::vector<uint8_t> upvalue_open;
+  // GC colours, as LuaJIT's `marked` bits (gc_marked::kBlack, kWhites), of
+  // the object and of each upvalue (past the vector's end: 0). The write
+  // barriers read them: TBAR turns a black table gray again and puts it on
+  // the gray-again list (`gray_again`); OBAR, storing a white object into a
+  // black upvalue, marks the object (clears its white bits).
+  uint8_t marked = 0;
+  std::vector<uint8_t> upvalue_marked;
+  bool gray_again = false;
   friend bool operator==(const Object&, const Object&) = default;
 };
+
 
 struct MachineState {
   // The value stack the interpreter sees. Numbers are stored as NUM: the

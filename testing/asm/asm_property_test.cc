@@ -143,6 +143,7 @@ void check_backend(const AsmRecipe& recipe, bool use_sse4_1 = x64::cpu_features(
     if (op == ir::Op::ALOAD || op == ir::Op::HLOAD || op == ir::Op::ULOAD || op == ir::Op::HREFK ||
         op == ir::Op::ABC || (op == ir::Op::SLOAD && c->trace[expected.guard].op1 >= 42))
       RC_TAG("exit at a memory guard");
+    if (op == ir::Op::UREFO || op == ir::Op::UREFC) RC_TAG("exit at an upvalue open/closed guard");
   }
   for (ir::Ref r = ir::kRefFirst; r < c->trace.nins(); ++r)
     if (c->trace[r].o == ir::Op::ALOAD || c->trace[r].o == ir::Op::HLOAD || c->trace[r].o == ir::Op::ULOAD) {
@@ -160,6 +161,25 @@ void check_backend(const AsmRecipe& recipe, bool use_sse4_1 = x64::cpu_features(
       RC_TAG("helper calls");
       break;
     }
+  for (ir::Ref r = ir::kRefFirst; r < c->trace.nins(); ++r)
+    if (c->trace[r].o == ir::Op::TBAR || c->trace[r].o == ir::Op::OBAR) {
+      RC_TAG("write barriers");
+      break;
+    }
+  for (ir::Ref r = ir::kRefFirst; r < c->trace.nins(); ++r)
+    if (c->trace[r].o == ir::Op::CALLXS) {
+      RC_TAG(ir::is_constant_ref(c->trace[r].op2) ? "indirect call, constant callee" : "indirect call, loaded callee");
+      break;
+    }
+  for (ir::Ref r = ir::kRefFirst; r < c->trace.nins(); ++r) {
+    const ir::Ins& ins = c->trace[r];
+    const bool math_call = ins.o == ir::Op::MOD || ins.o == ir::Op::POW || ins.o == ir::Op::LDEXP ||
+                           (ins.o == ir::Op::FPMATH && ins.op2 > static_cast<ir::Ref>(ir::FpMath::SQRT));
+    if (math_call) {
+      RC_TAG("math helper calls");
+      break;
+    }
+  }
 
   std::array<uint64_t, 64> stack{};
   for (const auto& [slot, v] : c->state.slots) stack[static_cast<size_t>(slot)] = ir::nanbox::box(v);
@@ -228,6 +248,15 @@ RC_GTEST_PROP(Backend, MemoryHeavyTracesMatchTheEvaluator, ()) {
   AsmRecipe recipe = *arbitrary_asm_recipe();
   for (AsmStep& step : recipe.steps)
     if (step.kind % 3 != 0) step.kind = kMemoryStepKind;
+  check_backend(recipe);
+}
+
+// Bit rotations, byte swaps, integer MIN/MAX, TOBIT and the arithmetic the
+// assembler calls C++ for (MOD, POW, LDEXP, log, log2).
+RC_GTEST_PROP(Backend, BitOpsAndMathHelpersMatchTheEvaluator, ()) {
+  AsmRecipe recipe = *arbitrary_asm_recipe();
+  for (AsmStep& step : recipe.steps)
+    if (step.kind % 3 != 0) step.kind = kMathStepKind;
   check_backend(recipe);
 }
 

@@ -1,7 +1,9 @@
 // Random traces restricted to what the x86-64 assembler lowers (stack loads,
 // loads and stores through arrays, hash slots, fields and upvalues with
-// type guards that pass and fail, int and number arithmetic,
-// overflow/conversion/comparison guards, FPMATH, loops with PHI swaps and rotations, snapshots naming many values), built
+// type guards that pass and fail, upvalue open/closed guards, TBAR/OBAR,
+// int and number arithmetic, TOBIT, rotations, byte swaps, MIN/MAX,
+// MOD/POW/LDEXP/log through helpers, CALLXS, overflow/conversion/comparison
+// guards, FPMATH, loops with PHI swaps and rotations, snapshots naming many values), built
 // raw and then optimized as the trace compiler would (FOLD/CSE/DCE, LOOP).
 // Any prefix of a recipe's steps is a valid recipe, so rapidcheck shrinks.
 #pragma once
@@ -49,6 +51,9 @@ struct AsmRecipe {
 
 // AsmStep::kind of a memory step (its `op` picks the kind of access).
 inline constexpr uint8_t kMemoryStepKind = 9;
+// Math steps: TOBIT, BROL/BROR/BSWAP, integer MIN/MAX, and MOD, POW, LDEXP,
+// log/log2 (calls the assembler makes to C++).
+inline constexpr uint8_t kMathStepKind = 11;
 
 rc::Gen<AsmStep> arbitrary_asm_step();
 rc::Gen<AsmRecipe> arbitrary_asm_recipe();

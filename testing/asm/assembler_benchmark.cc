@@ -20,7 +20,9 @@ namespace {
 
 // A deterministic recipe (an LCG picks the steps) whose optimized trace has
 // about `target` instructions; `loops` adds LOOP, PHIs and a copied body.
-ir::Trace make_trace(uint32_t target, bool loops, bool memory_heavy = false) {
+// Without `math` the steps are of the kinds the rows measured before math
+// steps existed (kinds below kMathStepKind), so their figures compare.
+ir::Trace make_trace(uint32_t target, bool loops, bool memory_heavy = false, bool math = false) {
   AsmRecipe recipe;
   recipe.loops = loops;
   recipe.rotate = loops;
@@ -32,6 +34,7 @@ ir::Trace make_trace(uint32_t target, bool loops, bool memory_heavy = false) {
   for (;;) {
     AsmStep s;
     s.kind = static_cast<uint8_t>(next());
+    if (!math) s.kind %= kMathStepKind;
     if (memory_heavy && s.kind % 3 != 0) s.kind = kMemoryStepKind;
     s.op = static_cast<uint8_t>(next());
     s.a = static_cast<uint16_t>(next());
@@ -46,11 +49,13 @@ ir::Trace make_trace(uint32_t target, bool loops, bool memory_heavy = false) {
   }
 }
 
-// Arguments: loop (0/1), memory-heavy (0/1), fuse loads into their users (0/1).
+// Arguments: loop (0/1), memory-heavy (0/1), fuse loads into their users
+// (0/1), math steps (0/1: MOD/POW/LDEXP/log through helper calls, TOBIT).
 void BM_AssembleTrace(benchmark::State& state) {
   const bool loops = state.range(0) != 0;
   const bool memory_heavy = state.range(1) != 0;
-  const ir::Trace trace = make_trace(500, loops, memory_heavy);
+  const bool math = state.range(3) != 0;
+  const ir::Trace trace = make_trace(500, loops, memory_heavy, math);
   static const x64::TraceAbi abi;
   mcode::McodeSpace space;
   x64::AssembleOptions options;
@@ -80,15 +85,18 @@ void BM_AssembleTrace(benchmark::State& state) {
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   std::string label = loops ? "loop" : "straight";
   if (memory_heavy) label += options.fuse_loads ? ", memory, fused" : ", memory, not fused";
+  if (math) label += ", math helpers";
   state.SetLabel(label);
 }
 BENCHMARK(BM_AssembleTrace)
-    ->Args({0, 0, 1})
-    ->Args({1, 0, 1})
-    ->Args({0, 1, 0})
-    ->Args({0, 1, 1})
-    ->Args({1, 1, 0})
-    ->Args({1, 1, 1})
+    ->Args({0, 0, 1, 0})
+    ->Args({1, 0, 1, 0})
+    ->Args({0, 1, 0, 0})
+    ->Args({0, 1, 1, 0})
+    ->Args({1, 1, 0, 0})
+    ->Args({1, 1, 1, 0})
+    ->Args({0, 1, 1, 1})
+    ->Args({1, 1, 1, 1})
     ->Unit(benchmark::kMicrosecond);
 
 // A numeric for loop as LuaJIT records it: i and 12 accumulators carried by

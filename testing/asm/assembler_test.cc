@@ -166,7 +166,7 @@ TEST(Assembler, UnsupportedInstructionAbortsWithItsNumber) {
   ir::Builder b(t);
   b.snapshot(0, 2, 2, {});
   const Ref k = b.emit(Op::SLOAD, Type(IrType::INT), 1, ir::sload::kConvert);
-  const Ref n = b.emit(Op::BSWAP, Type(IrType::INT), k, 0);  // not lowered
+  const Ref n = b.emit(Op::BSWAP, Type(IrType::I64), k, 0);  // 64-bit integers: not lowered
   const SnapEntry entries[] = {SnapEntry::make(1, 0, n)};
   b.snapshot(1, 2, 2, entries);
   mcode::McodeSpace space;

@@ -85,6 +85,18 @@ class MemoryTest : public ::testing::Test {
     return {tab, x};
   }
 
+  // Runs `t` over the heap built from `state` (the table in slot 1, `number`
+  // in slot 2): "" when its exit and memory equal the evaluator's.
+  std::string machine_differs(const ir::Trace& t, const ir::MachineState& state, const ir::EvalResult& expected,
+                              double number) {
+    heap_.store(state);
+    const x64::AssembledTrace code = assemble(t);
+    x64::TraceContext ctx;
+    const TraceRun r = run(t, code, state.slots.at(1).bits, number, ctx);
+    if (static_cast<int>(r.exit) != expected.snapshot) return "exit " + std::to_string(r.exit);
+    return heap_.compare(std::map<int32_t, ir::Value>(r.values.begin(), r.values.end()), expected);
+  }
+
   // A table with `keys` number keys 1..keys (values 10*k) and array {1,2,3,4}.
   uint64_t table(int keys, ir::MachineState& state) {
     const uint64_t id = heap_.new_object();
@@ -124,6 +136,29 @@ TEST_F(MemoryTest, ArrayLoadAddStoreMatchesTheEvaluator) {
   EXPECT_EQ(heap_.compare(std::map<int32_t, ir::Value>(r.values.begin(), r.values.end()), expected), "");
   ASSERT_EQ(r.values.size(), 1u);
   EXPECT_EQ(r.values[0].second, ir::Value::number(2.5));
+}
+
+// TBAR before a store: a black table becomes gray again (black bit
+// cleared, on the gray-again list), a white one is left alone; the machine's
+// colour and list equal the evaluator's.
+TEST_F(MemoryTest, TableBarrierTurnsABlackTableGrayAgain) {
+  for (const uint8_t colour : {ir::gc_marked::kBlack, uint8_t{1}}) {
+    ir::Trace t;
+    ir::Builder b(t);
+    const auto [tab, x] = start(b);
+    b.emit(Op::TBAR, Type(IrType::NIL), tab, 0);
+    const Ref array = b.emit(Op::FLOAD, Type(IrType::P64), tab, field("tab.array"));
+    b.emit(Op::ASTORE, Type(IrType::NUM), b.emit(Op::AREF, Type(IrType::P64), array, b.kint(0)), x);
+    b.snapshot(1, 3, 3, {});
+    ir::MachineState state;
+    const uint64_t id = table(0, state);
+    state.objects[id].marked = colour;
+    state.slots[2] = ir::Value::number(0.5);
+    const ir::EvalResult expected = ir::evaluate(t, binding_, state);
+    EXPECT_EQ(expected.state.objects.at(id).gray_again, colour == ir::gc_marked::kBlack);
+    EXPECT_EQ(expected.state.objects.at(id).marked, colour & ~ir::gc_marked::kBlack);
+    EXPECT_EQ(machine_differs(t, state, expected, 0.5), "");
+  }
 }
 
 // The array load fuses its AREF: [array + 8] is the load's own operand.

@@ -50,6 +50,14 @@ struct HeapHelpers {
     ++gc.steps;
     if (gc.fail) throw std::runtime_error("not enough memory");
   }
+  // OBAR (lj_gc_barrieruv): storing a white object into a black upvalue
+  // marks the object. `cell` is the closed upvalue's cell.
+  static void barrier_upvalue(x64::TraceContext*, uint64_t* cell, uint64_t object) {
+    const auto* uv = reinterpret_cast<const TestHeap::Upvalue*>(reinterpret_cast<const uint8_t*>(cell) -
+                                                                offsetof(TestHeap::Upvalue, storage));
+    if (!(uv->marked & ir::gc_marked::kBlack) || !current_heap->index_.contains(object)) return;
+    current_heap->block(object).marked &= static_cast<uint8_t>(~ir::gc_marked::kWhites);
+  }
   static uint64_t tdup(x64::TraceContext*, uint64_t source) {
     const uint64_t id = current_heap->new_object();
     current_heap->copy_object(id, source);
@@ -67,6 +75,19 @@ void TestHeap::activate() { current_heap = this; }
 TestHeap::GcCounters& TestHeap::gc() {
   static GcCounters counters;
   return counters;
+}
+
+uint64_t& TestHeap::gray_again_head() {
+  static uint64_t head = 0;
+  return head;
+}
+
+// Walks the gray-again list (bounded: a cycle would be a bug, not a hang).
+bool TestHeap::on_gray_again_list(uint64_t id) const {
+  size_t steps = 0;
+  for (uint64_t at = gray_again_head(); at && steps <= blocks_.size(); at = block(at).gclist, ++steps)
+    if (at == id) return true;
+  return false;
 }
 
 uint64_t TestHeap::new_object() {
@@ -97,6 +118,13 @@ const x64::ObjectLayout& TestHeap::layout(const ir::Binding& binding) {
     l.node_key = offsetof(Node, key);
     l.func_upvalues = offsetof(Block, upvalues);
     l.upvalue_value = offsetof(Upvalue, value);
+    l.upvalue_cell = offsetof(Upvalue, storage);
+    l.upvalue_closed = offsetof(Upvalue, closed);
+    l.upvalue_marked = offsetof(Upvalue, marked);
+    l.gc_marked = offsetof(Block, marked);
+    l.gc_list = offsetof(Block, gclist);
+    l.gc_grayagain = reinterpret_cast<uint64_t>(&gray_again_head());
+    l.barrier_upvalue = reinterpret_cast<uint64_t>(&HeapHelpers::barrier_upvalue);
     l.href = reinterpret_cast<uint64_t>(&HeapHelpers::href);
     l.newref = x64::guarded<&HeapHelpers::newref>::address();
     l.tnew = x64::guarded<&HeapHelpers::tnew>::address();
@@ -135,10 +163,15 @@ void TestHeap::store_object(Block& b, uint64_t id, const ir::Object& o) {
   b.hash_count = static_cast<uint32_t>(o.hash.size());
   for (size_t i = 0; i < o.hash.size(); ++i)
     b.nodes[i] = Node{ir::nanbox::box(o.hash[i].second), ir::nanbox::box(o.hash[i].first), 0};
+  b.marked = o.marked;
+  b.gclist = 0;
   for (size_t i = 0; i < o.upvalues.size(); ++i) {
-    b.cells[i].storage = ir::nanbox::box(o.upvalues[i]);
-    b.cells[i].value = &b.cells[i].storage;
-    b.upvalues[i] = reinterpret_cast<uint64_t>(&b.cells[i]);
+    Upvalue& uv = b.cells[i];
+    uv.closed = !(i < o.upvalue_open.size() && o.upvalue_open[i]);
+    uv.value = uv.closed ? &uv.storage : &uv.open_slot;
+    *uv.value = ir::nanbox::box(o.upvalues[i]);
+    uv.marked = i < o.upvalue_marked.size() ? o.upvalue_marked[i] : 0;
+    b.upvalues[i] = reinterpret_cast<uint64_t>(&uv);
   }
 }
 
@@ -151,6 +184,7 @@ void TestHeap::copy_object(uint64_t to_id, uint64_t from_id) {
   to.nodes = from.nodes;
   to.hash_count = from.hash_count;
   to.type = from.type;
+  to.marked = from.marked;
   const x64::ObjectLayout& l = layout(binding_);
   to.fields[static_cast<size_t>(l.table_array / 8)] = reinterpret_cast<uint64_t>(to.array.data());
   to.fields[static_cast<size_t>(l.table_node / 8)] = reinterpret_cast<uint64_t>(to.nodes.data());
@@ -172,6 +206,7 @@ uint64_t* TestHeap::hash_slot(uint64_t table, uint64_t key, bool create) {
 }
 
 void TestHeap::store(const ir::MachineState& state) {
+  gray_again_head() = 0;
   for (const auto& [id, object] : state.objects) store_object(block(id), id, object);
   placed_count_ = blocks_.size();
 }
@@ -270,9 +305,12 @@ class TestHeap::Comparison {
     if (machine_present != present)
       return absl::StrFormat("%d hash keys with values, evaluator %d", machine_present, present);
     for (size_t i = 0; i < o.upvalues.size(); ++i)
-      if (!boxed(b.cells[i].storage, o.upvalues[i]))
-        return absl::StrFormat("upvalue %d: %#x, evaluator %#x", i, b.cells[i].storage,
+      if (!boxed(*b.cells[i].value, o.upvalues[i]))
+        return absl::StrFormat("upvalue %d: %#x, evaluator %#x", i, *b.cells[i].value,
                                ir::nanbox::box(o.upvalues[i]));
+    if (b.marked != o.marked) return absl::StrFormat("GC colour %#x, evaluator %#x", b.marked, o.marked);
+    if (heap_.on_gray_again_list(id) != o.gray_again)
+      return absl::StrFormat("on the gray-again list: %d, evaluator %d", !o.gray_again, o.gray_again);
     return "";
   }
 

@@ -11,7 +11,11 @@
 //                 evaluator's insertion order, kNodes of them at most
 //   tab.asize  the array size (int32)
 //   block + 128  a function's upvalue-object pointers; an upvalue object
-//                holds a pointer to its boxed value
+//                holds a pointer to its boxed value: its own cell once
+//                closed, else a cell standing for the stack slot; a closed
+//                flag and a colour byte
+//   marked, gclist  the GC colour byte (ir::gc_marked) and the gray-again
+//                list link (TBAR pushes a black table on that list)
 //
 // The helpers the layout names (href, newref, tnew, tdup) work on the heap
 // that is current (TestHeap::activate); newref fails when a hash part is
@@ -76,6 +80,9 @@ class TestHeap {
     bool fail = false;
   };
   static GcCounters& gc();
+  // The gray-again list TBAR pushes black tables on (linked through each
+  // block's gclist); store() empties it.
+  static uint64_t& gray_again_head();
   size_t objects() const { return blocks_.size(); }
 
  private:
@@ -83,8 +90,11 @@ class TestHeap {
     uint64_t value, key, next;
   };
   struct Upvalue {
-    uint64_t* value;
-    uint64_t storage;
+    uint64_t* value;        // &storage once closed, else &open_slot
+    uint64_t storage;       // the closed upvalue's own cell (UREFC's address)
+    uint64_t open_slot;     // stands for the stack slot an open upvalue names
+    uint8_t closed = 0;
+    uint8_t marked = 0;     // GC colour (OBAR reads it)
   };
   struct Block {
     std::array<uint64_t, 16> fields{};
@@ -94,6 +104,8 @@ class TestHeap {
     std::array<Upvalue, kMaxUpvalues> cells{};
     uint32_t hash_count = 0;
     ir::IrType type = ir::IrType::TAB;
+    uint8_t marked = 0;     // GC colour (ir::gc_marked)
+    uint64_t gclist = 0;    // next on the gray-again list
   };
   class Comparison;
 
@@ -103,6 +115,7 @@ class TestHeap {
   void copy_object(uint64_t to, uint64_t from);
   uint64_t* hash_slot(uint64_t table, uint64_t boxed_key, bool create);
   uint64_t raw_field(uint16_t field, const ir::Value& v) const;
+  bool on_gray_again_list(uint64_t id) const;
 
   friend struct HeapHelpers;
   const ir::Binding& binding_;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <limits>
 #include <optional>
 
 #include "absl/container/inlined_vector.h"
@@ -65,6 +67,27 @@ Cond int_condition(Op op) {
 // The same comparison with its operands swapped (a < b is b > a).
 Op mirrored(Op op) { return op == Op::EQ || op == Op::NE ? op : ir::op_offset(op, (static_cast<int>(op) ^ 3) - static_cast<int>(op)); }
 
+// Arithmetic the trace calls out for (LuaJIT's lj_vm_modi, pow, ldexp,
+// log): plain SysV functions of their IR operands.
+namespace math {
+// Lua's modulo: the result takes the divisor's sign. A zero divisor never
+// reaches here (the recorder guards it); it gives 0 rather than trapping.
+int32_t int_mod(int32_t a, int32_t b) {
+  if (b == 0 || b == -1) return 0;
+  const int32_t r = a % b;
+  return r != 0 && (r ^ b) < 0 ? r + b : r;
+}
+double num_mod(double a, double b) { return a - std::floor(a / b) * b; }
+double pow(double a, double b) { return std::pow(a, b); }
+double ldexp(double a, double e) {
+  // The exponent truncated as cvttsd2si does: NaN and out-of-range give INT_MIN.
+  const bool fits = e > -2147483649.0 && e < 2147483648.0;
+  return std::ldexp(a, fits ? static_cast<int>(e) : std::numeric_limits<int>::min());
+}
+double log(double x) { return std::log(x); }
+double log2(double x) { return std::log2(x); }
+}  // namespace math
+
 class Assembler {
  public:
   Assembler(const ir::Trace& trace, CodeBuffer& buffer, const AssembleOptions& options)
@@ -81,12 +104,10 @@ class Assembler {
     emit_constant_pool();
     out_.code_end = buffer_.position();
     for (Ref r = ir::kRefFirst; r < trace_.nins(); ++r)
-      if (calls_helper(trace_[r].o))
-        hint_[r - trace_.nk()] = trace_[r].t.is_fp() ? regalloc::kFirstFpr : static_cast<Reg>(kRax);
-    if (!trace_.sunk().empty()) {
-      sunk_.assign(trace_.nins() - trace_.nk(), false);
-      for (Ref r : trace_.sunk()) sunk_[r - trace_.nk()] = true;
-    }
+      if (calls_helper(at(r)))
+        hint_[r - trace_.nk()] = at(r).t.is_fp() ? regalloc::kFirstFpr : static_cast<Reg>(kRax);
+    if (!trace_.sunk().empty()) index_sunk_stores();
+    index_snapshot_changes();
     count_uses();
     emit_trace_end();
     for (Ref r = trace_.nins() - 1; r >= ir::kRefFirst; --r) assemble_instruction(r);
@@ -112,7 +133,7 @@ class Assembler {
                                    std::bit_cast<uint64_t>(1.0)};
     std::vector<Ref> knums;
     for (Ref k = trace_.nk(); k < ir::kRefBias; ++k)
-      if (trace_[k].o == Op::KNUM) knums.push_back(k), words.push_back(trace_.payload64(k));
+      if (at(k).o == Op::KNUM) knums.push_back(k), words.push_back(trace_.payload64(k));
     if (words.size() % 2) words.push_back(0);
     while (buffer_.position() % 16 && !buffer_.overflowed()) {  // a full window stops advancing
       const uint8_t pad = 0xcc;
@@ -129,17 +150,21 @@ class Assembler {
 
   uint64_t knum_address(Ref k) const { return knum_address_[k - trace_.nk()]; }
 
+  // trace_[r] without its range check: the walk reads every instruction
+  // many times, and every reference it reads lies in [nk, nins).
+  const Ins& at(Ref r) const { return first_[r - trace_.nk()]; }
+
   static RegClass class_of(const Ins& ins) {
     return ins.t.is_fp() ? RegClass::kFpr : RegClass::kGpr;
   }
-  RegClass class_of(Ref r) const { return class_of(trace_[r]); }
+  RegClass class_of(Ref r) const { return class_of(at(r)); }
   bool is_const(Ref r) const { return ir::is_constant_ref(r); }
-  bool is_kint(Ref r) const { return is_const(r) && trace_[r].o == Op::KINT; }
-  bool is_knum(Ref r) const { return is_const(r) && trace_[r].o == Op::KNUM; }
+  bool is_kint(Ref r) const { return is_const(r) && at(r).o == Op::KINT; }
+  bool is_knum(Ref r) const { return is_const(r) && at(r).o == Op::KNUM; }
 
   // Loads constant `k` into `reg` (rematerialization).
   void load_constant(Reg reg, Ref k) {
-    const Ins& ins = trace_[k];
+    const Ins& ins = at(k);
     if (regalloc::class_of(reg) == RegClass::kFpr) {
       check(ins.o == Op::KNUM, "only numbers live in XMMs");
       if (trace_.payload64(k) == 0) e_.xorpd(fpr(reg), fpr(reg));
@@ -265,38 +290,95 @@ class Assembler {
   }
 
   // Every value the snapshot names stays recoverable at its exit: in a
-  // register if one is free, else in a spill slot.
+  // register if one is free, else in a spill slot. Once per snapshot (as
+  // LuaJIT's asm_snap_alloc): a value kept here stays recoverable back to
+  // its definition, which precedes the snapshot — its register is only
+  // ever given up by an eviction, which spills it.
   void keep_snapshot_alive(int snap) {
+    if (snap == snapshot_kept_) return;
+    // What the next snapshot (handled just before, backwards) kept stays kept.
+    const bool next_kept = snapshot_kept_ == snap + 1;
+    snapshot_kept_ = snap;
     for_each_snapshot_value(static_cast<size_t>(snap), [&](Ref ref) {
       const Home& h = ra_.home(ref);
       if (holds(h.reg, ref) || h.has_spill()) return;
       const RegSet candidates = (RegSet::of_class(class_of(ref)) & kAllocatable) - busy_;
       if (auto r = ra_.pick_free(candidates)) ra_.assign(*r, ref);
       else ra_.spill(ref);
-    });
+    }, next_kept);
   }
 
   // Calls `f` with every non-constant value an exit through snapshot `n`
   // reads: its entries and, for a sunk allocation it names, the values its
   // sunk stores before the snapshot wrote (the exit rebuilds the object
   // from them, recover_snapshot's caller does; nested sunk objects too).
+  // With `next_seen` (the walk has visited snapshot n + 1 and a repeat
+  // gains it nothing: snapshot n + 1 reaches at least as far, sunk stores
+  // included) only the entries that differ from n + 1's at the same index:
+  // consecutive snapshots mostly repeat each other.
   template <typename F>
-  void for_each_snapshot_value(size_t n, F&& f) {
+  void for_each_snapshot_value(size_t n, F&& f, bool next_seen = false) {
     const ir::Snapshot& snap = trace_.snaps[n];
     const ir::SnapEntry* entries = trace_.snapshot_entries(n);
-    for (uint32_t i = 0; i < snap.nent; ++i)
+    auto visit = [&](uint32_t i) {
       if (!entries[i].has(ir::SnapEntry::kNoRestore)) visit_snapshot_value(entries[i].ref(), snap.ref, f);
+    };
+    if (!next_seen) {
+      for (uint32_t i = 0; i < snap.nent; ++i) visit(i);
+      return;
+    }
+    for (uint32_t k = change_begin_[n]; k < change_begin_[n + 1]; ++k) visit(changes_[k]);
   }
+
+  // Per snapshot, the indexes of its entries that differ from the next
+  // snapshot's entry at the same index (the last snapshot: all of them).
+  void index_snapshot_changes() {
+    const size_t count = trace_.snaps.size();
+    change_begin_.assign(count + 1, 0);
+    changes_.clear();
+    for (size_t n = 0; n < count; ++n) {
+      change_begin_[n] = static_cast<uint32_t>(changes_.size());
+      const uint32_t nent = trace_.snaps[n].nent;
+      const ir::SnapEntry* entries = trace_.snapshot_entries(n);
+      const bool has_next = n + 1 < count;
+      const ir::SnapEntry* next = has_next ? trace_.snapshot_entries(n + 1) : nullptr;
+      const uint32_t shared = has_next ? std::min<uint32_t>(nent, trace_.snaps[n + 1].nent) : 0;
+      for (uint32_t i = 0; i < nent; ++i)
+        if (i >= shared || !(entries[i] == next[i])) changes_.push_back(i);
+    }
+    change_begin_[count] = static_cast<uint32_t>(changes_.size());
+  }
+
   template <typename F>
   void visit_snapshot_value(Ref ref, Ref limit, F& f) {
     if (is_const(ref)) return;
     if (!sunk(ref)) return f(ref);
-    for (Ref s = ref + 1; s < limit; ++s) {
-      const Ins& store = trace_[s];
-      if (sunk(s) && store.op_info().kind == ir::OpKind::kStore && store.o != Op::PHI &&
-          store.o != Op::LOOP && ir::allocation_of(trace_, store.op1) == ref)
-        visit_snapshot_value(store.op2, limit, f);
+    const size_t k = ref - trace_.nk();
+    for (size_t i = sunk_store_begin_[k]; i < sunk_store_begin_[k + 1] && sunk_stores_[i] < limit; ++i)
+      visit_snapshot_value(at(sunk_stores_[i]).op2, limit, f);
+  }
+
+  // Marks the sunk references and lists each sunk allocation's sunk stores
+  // in trace order (grouped by allocation: begin offsets per reference), so
+  // every snapshot walk finds them without scanning the trace.
+  void index_sunk_stores() {
+    const size_t n = trace_.nins() - trace_.nk();
+    sunk_.assign(n, false);
+    for (Ref r : trace_.sunk()) sunk_[r - trace_.nk()] = true;
+    std::vector<std::pair<Ref, Ref>> stores;  // (allocation, store)
+    for (Ref s = ir::kRefFirst; s < trace_.nins(); ++s) {
+      const Ins& store = at(s);
+      if (!sunk(s) || store.op_info().kind != ir::OpKind::kStore || store.o == Op::PHI || store.o == Op::LOOP)
+        continue;
+      const Ref allocation = ir::allocation_of(trace_, store.op1);
+      if (allocation >= trace_.nk() && allocation < s) stores.emplace_back(allocation, s);
     }
+    std::sort(stores.begin(), stores.end());
+    sunk_store_begin_.assign(n + 1, 0);
+    for (auto [allocation, store] : stores) ++sunk_store_begin_[allocation - trace_.nk() + 1];
+    for (size_t i = 0; i < n; ++i) sunk_store_begin_[i + 1] += sunk_store_begin_[i];
+    sunk_stores_.clear();
+    for (auto [allocation, store] : stores) sunk_stores_.push_back(store);
   }
 
   // After an instruction: memory-pinned loop invariants it used are loaded
@@ -330,7 +412,7 @@ class Assembler {
 
   void emit_trace_end() {
     for (Ref r = ir::kRefFirst; r < trace_.nins(); ++r)
-      if (trace_[r].o == Op::LOOP) loop_ = r;
+      if (at(r).o == Op::LOOP) loop_ = r;
     if (!loop_) {
       if (trace_.loops_to_self) throw AsmAbort(AsmError::kNyiInstruction, 0);
       const int last = static_cast<int>(trace_.snaps.size()) - 1;
@@ -344,7 +426,7 @@ class Assembler {
     // may precede a call in the pre-roll too: with any call in the trace
     // they live in callee-saved GPRs or in memory.
     for (Ref r = ir::kRefFirst; r < trace_.nins(); ++r)
-      if (calls_helper(trace_[r].o)) pinnable_ = kPinnable - kCallerSaved;
+      if (calls_helper(at(r))) pinnable_ = kPinnable - kCallerSaved;
     pin_loop_values();
     in_loop_body_ = true;
     back_edge_ = e_.jmp_unbound();
@@ -362,20 +444,20 @@ class Assembler {
     int reserve[2] = {kUnpinnedReserve, kUnpinnedReserve};
     int needed[2] = {1, 1};
     for (Ref r = loop_ + 1; r < trace_.nins(); ++r)
-      if (trace_[r].o == Op::PHI && !is_const(trace_[r].op2))
-        ++needed[static_cast<int>(class_of(trace_[r].op1))];
+      if (at(r).o == Op::PHI && !is_const(at(r).op2))
+        ++needed[static_cast<int>(class_of(at(r).op1))];
     for (int c = 0; c < 2; ++c) reserve[c] = std::max(reserve[c], needed[c]);
     auto keeps_reserve = [&](RegClass c) {
       const RegSet free = ra_.free() & RegSet::of_class(c) & kPinnable;
       return !(free & pinnable_).empty() && std::popcount(free.bits) > reserve[static_cast<int>(c)];
     };
     for (Ref r = loop_ + 1; r < trace_.nins(); ++r) {
-      if (trace_[r].o != Op::PHI) continue;
-      const Ref a = trace_[r].op1;
+      if (at(r).o != Op::PHI) continue;
+      const Ref a = at(r).op1;
       // LOOP copies CARG chains like values; a PHI joining two chains
       // carries nothing (each call reads its own chain).
-      if (trace_[a].o == Op::CARG) continue;
-      phis_.emplace_back(a, trace_[r].op2);
+      if (at(a).o == Op::CARG) continue;
+      phis_.emplace_back(a, at(r).op2);
       phi_left_[a - trace_.nk()] = true;
       // Past the reserve a PHI lives in its spill slot: body uses reload
       // it, the back edge stores the next value there.
@@ -407,9 +489,9 @@ class Assembler {
     auto note_chain = [&](auto& self, Ref ref) -> void {
       if (is_const(ref) || ref >= loop_ || seen[ref - trace_.nk()]) return;
       // A CARG chain is no value: its arguments are what the call reads.
-      if (trace_[ref].o == Op::CARG) {
-        self(self, trace_[ref].op1);
-        self(self, trace_[ref].op2);
+      if (at(ref).o == Op::CARG) {
+        self(self, at(ref).op1);
+        self(self, at(ref).op2);
         return;
       }
       if (phi_left_[ref - trace_.nk()]) return;  // pinned already
@@ -418,13 +500,14 @@ class Assembler {
     };
     auto note = [&](Ref ref) { note_chain(note_chain, ref); };
     for (Ref r = loop_ + 1; r < trace_.nins(); ++r) {
-      const Ins& ins = trace_[r];
+      const Ins& ins = at(r);
       if (ins.o == Op::PHI) { note(ins.op2); continue; }
       if (ins.op_info().op1 == ir::OperandKind::ref) note(ins.op1);
       if (ins.op_info().op2 == ir::OperandKind::ref) note(ins.op2);
     }
     for (size_t n = 0; n < trace_.snaps.size(); ++n)
-      if (trace_.snaps[n].ref > loop_) for_each_snapshot_value(n, note);
+      if (trace_.snaps[n].ref > loop_)
+        for_each_snapshot_value(n, note, true);  // later snapshots are body ones too
     return result;
   }
 
@@ -503,13 +586,14 @@ class Assembler {
   // and finally back to a. Each link's home is that register: no exit after
   // the next link's definition names it.
   void rename_phi_operands() {
-    const std::vector<uint32_t> last_use = last_uses();
+    std::vector<uint32_t> last_use;  // computed once a PHI could use it
     constexpr int kMaxChain = 8;
     for (auto [a, b] : phis_) {
-      if (is_memory_pinned(a) || is_const(b) || b <= loop_ || ra_.home(b).has_reg()) continue;
+      if (is_memory_pinned(a) || is_const(b) || b <= loop_ || ra_.home(b).has_reg() || !computes_in_place(b)) continue;
+      if (last_use.empty()) last_use = last_uses();
       std::vector<Ref> chain{b};
-      for (Ref link = b; chain.size() <= kMaxChain; link = trace_[link].op1) {
-        const Ref left = trace_[link].op1;
+      for (Ref link = b; chain.size() <= kMaxChain; link = at(link).op1) {
+        const Ref left = at(link).op1;
         if (!computes_in_place(link) || last_use[left - trace_.nk()] > 2 * link) break;
         if (left == a) {
           chain.push_back(a);
@@ -532,13 +616,16 @@ class Assembler {
   // before overwriting it, and nothing else of b's lowering writes that
   // register first.
   bool computes_in_place(Ref b) {
-    const Ins& ins = trace_[b];
+    const Ins& ins = at(b);
     if (ins.op_info().op1 != ir::OperandKind::ref || is_const(ins.op1)) return false;
     switch (ins.o) {
       case Op::ADD: case Op::SUB: case Op::MUL: case Op::DIV: case Op::BAND: case Op::BOR:
       case Op::BXOR: case Op::ADDOV: case Op::SUBOV: case Op::MULOV: case Op::NEG: case Op::ABS:
-      case Op::BNOT: case Op::BSHL: case Op::BSHR: case Op::BSAR: case Op::FPMATH:
+      case Op::BNOT: case Op::BSHL: case Op::BSHR: case Op::BSAR: case Op::BROL: case Op::BROR:
+      case Op::BSWAP:
         return true;
+      case Op::FPMATH:
+        return math_helper(ins) == 0;
       default:
         return false;
     }
@@ -550,11 +637,11 @@ class Assembler {
   // result exists), a PHI's right operand at the trace's end.
   std::vector<uint32_t> last_uses() {
     std::vector<uint32_t> last(trace_.nins() - trace_.nk(), 0);
-    auto note = [&](Ref ref, uint32_t at) {
-      if (!is_const(ref) && ref >= trace_.nk()) last[ref - trace_.nk()] = std::max(last[ref - trace_.nk()], at);
+    auto note = [&](Ref ref, uint32_t position) {
+      if (!is_const(ref) && ref >= trace_.nk()) last[ref - trace_.nk()] = std::max(last[ref - trace_.nk()], position);
     };
     for (Ref r = ir::kRefFirst; r < trace_.nins(); ++r) {
-      const Ins& ins = trace_[r];
+      const Ins& ins = at(r);
       if (ins.o == Op::PHI) {
         note(ins.op2, 2 * trace_.nins());
         continue;
@@ -562,20 +649,25 @@ class Assembler {
       // A CARG chain (possibly shared by CSE) is read where its call is.
       if (ins.o == Op::CARG) continue;
       if (is_call(ins.o)) {
-        std::vector<Ref> args;
-        if (ins.op1 != ir::kRefNil) gather_args(ins.op1, args);
-        for (Ref arg : args) note(arg, 2 * r);
+        args_scratch_.clear();
+        if (ins.op1 != ir::kRefNil) gather_args(ins.op1, args_scratch_);
+        for (Ref arg : args_scratch_) note(arg, 2 * r);
+        if (ins.o == Op::CALLXS) note(ins.op2, 2 * r);  // the callee
         continue;
       }
       if (ins.op_info().op1 == ir::OperandKind::ref) note(ins.op1, 2 * r);
       if (ins.op_info().op2 == ir::OperandKind::ref) note(ins.op2, 2 * r);
     }
-    for (size_t n = 0; n < trace_.snaps.size(); ++n) {
+    // Backwards: a snapshot's entries repeated from the next one (whose
+    // guards come later) cannot raise a last use, unless that one has none.
+    bool next_has_guard = false;
+    for (size_t n = trace_.snaps.size(); n-- > 0;) {
       const Ref end = n + 1 < trace_.snaps.size() ? trace_.snaps[n + 1].ref : trace_.nins();
-      Ref at = 0;
+      Ref guard_at = 0;
       for (Ref r = trace_.snaps[n].ref; r < end; ++r)
-        if (trace_[r].t.is_guard() || can_fail(trace_[r].o)) at = r;
-      for_each_snapshot_value(n, [&](Ref ref) { note(ref, at ? 2 * at + 1 : 0); });
+        if (at(r).t.is_guard() || can_fail(at(r).o)) guard_at = r;
+      for_each_snapshot_value(n, [&](Ref ref) { note(ref, guard_at ? 2 * guard_at + 1 : 0); }, next_has_guard);
+      next_has_guard = guard_at != 0;
     }
     return last;
   }
@@ -611,7 +703,7 @@ class Assembler {
   // ---- Lowering ------------------------------------------------------------
 
   void assemble_instruction(Ref r) {
-    const Ins& ins = trace_[r];
+    const Ins& ins = at(r);
     current_ = static_cast<int>(r - ir::kRefBias);
     if (ins.o == Op::LOOP) return cross_loop();
     if (ins.o == Op::NOP || ins.o == Op::PHI || ins.o == Op::BASE) return;
@@ -630,9 +722,10 @@ class Assembler {
   // evaluator turns into placeholders), decided once per reference.
   bool part_of_sunk_object(Ref r) {
     if (sunk(r)) return true;
-    const Ins& ins = trace_[r];
+    const Ins& ins = at(r);
     switch (ins.o) {
       case Op::FLOAD: case Op::AREF: case Op::FREF: case Op::HREF: case Op::NEWREF: case Op::HREFK:
+      case Op::TBAR:
         return !is_const(ins.op1) && part_of_sunk_object(ins.op1);
       default:
         return false;
@@ -646,6 +739,9 @@ class Assembler {
     const bool is_num = ins.t.is_num();
     switch (ins.o) {
       case Op::SLOAD: return lower_sload(r, ins);
+      case Op::MOD: case Op::POW: case Op::LDEXP: return lower_math_call(r, ins);
+      case Op::TOBIT: return lower_tobit(r, ins);
+      case Op::BSWAP: if (is_int) return lower_bswap(r, ins); break;
       case Op::ADD: case Op::SUB: case Op::MUL: case Op::DIV:
         if (is_num) return lower_num_arith(r, ins.op1, ins.op2, ins.o);
         if (is_int && ins.o != Op::DIV) return lower_int_arith(r, ins, false);
@@ -659,14 +755,16 @@ class Assembler {
       case Op::MIN: case Op::MAX:
         // MIN(a, b) is a > b ? b : a, which minsd computes with b first.
         if (is_num) return lower_num_arith(r, ins.op2, ins.op1, ins.o);
+        if (is_int) return lower_int_min_max(r, ins);
         break;
       case Op::NEG: case Op::ABS: case Op::BNOT: return lower_unary(r, ins);
-      case Op::BSHL: case Op::BSHR: case Op::BSAR:
+      case Op::BSHL: case Op::BSHR: case Op::BSAR: case Op::BROL: case Op::BROR:
         if (is_int) return lower_shift(r, ins);
         break;
       case Op::FPMATH: return lower_fpmath(r, ins);
       case Op::CONV: return lower_conv(r, ins);
       case Op::CALLN: case Op::CALLA: case Op::CALLL: case Op::CALLS: return lower_call(r, ins);
+      case Op::CALLXS: return lower_indirect_call(r, ins);
       case Op::CARG: return;  // read by its CALL
       case Op::ALOAD: case Op::HLOAD: case Op::ULOAD: return lower_load(r, ins);
       case Op::ASTORE: case Op::HSTORE: case Op::USTORE: return store_boxed(value_slot(ins.op1), ins.op2);
@@ -679,7 +777,9 @@ class Assembler {
       case Op::HREF: case Op::NEWREF: return lower_hash_helper(r, ins);
       case Op::TNEW: case Op::TDUP: return lower_allocation(r, ins);
       case Op::GCSTEP: return lower_gcstep(r);
-      case Op::TBAR: case Op::OBAR: case Op::XBAR: return;  // no incremental barrier in the model yet
+      case Op::TBAR: return lower_table_barrier(ins);
+      case Op::OBAR: return lower_upvalue_barrier(r, ins);
+      case Op::XBAR: return;  // an FFI memory barrier: no code on x86
       default:
         if (ir::is_comparison(ins.o)) return ins.t.is_num() ? lower_num_compare(r, ins) : lower_int_compare(r, ins);
         break;
@@ -739,8 +839,8 @@ class Assembler {
       default: break;
     }
     const Gp d = gpr32(dest);
-    if (immediate && mul) e_.imul(d, d, trace_[ins.op2].int_value());
-    else if (immediate) e_.alu(alu, d, trace_[ins.op2].int_value());
+    if (immediate && mul) e_.imul(d, d, at(ins.op2).int_value());
+    else if (immediate) e_.alu(alu, d, at(ins.op2).int_value());
     else if (memory && mul) e_.imul(d, *memory);
     else if (memory) e_.alu(alu, d, *memory);
     else if (mul) e_.imul(d, gpr32(right));
@@ -765,11 +865,12 @@ class Assembler {
   // Variable shifts count in cl: the count moves to rcx, whose occupant (if
   // any other value) is evicted; a result homed in rcx is computed elsewhere.
   void lower_shift(Ref r, const Ins& ins) {
-    const ShiftOp op = ins.o == Op::BSHL ? ShiftOp::shl : ins.o == Op::BSHR ? ShiftOp::shr : ShiftOp::sar;
+    const ShiftOp op = ins.o == Op::BSHL ? ShiftOp::shl : ins.o == Op::BSHR ? ShiftOp::shr
+                     : ins.o == Op::BSAR ? ShiftOp::sar : ins.o == Op::BROL ? ShiftOp::rol : ShiftOp::ror;
     const RegSet rcx_set{1u << kRcx};
     if (is_kint(ins.op2)) {
       const Reg dest = define(r);
-      e_.shift(op, gpr32(dest), static_cast<uint8_t>(trace_[ins.op2].int_value() & 31));
+      e_.shift(op, gpr32(dest), static_cast<uint8_t>(at(ins.op2).int_value() & 31));
       return left_into(dest, ins.op1);
     }
     const Reg home = define(r, rcx_set);
@@ -815,7 +916,7 @@ class Assembler {
   void lower_fpmath(Ref r, const Ins& ins) {
     const auto f = static_cast<ir::FpMath>(ins.op2);
     const bool rounding = f == ir::FpMath::FLOOR || f == ir::FpMath::CEIL || f == ir::FpMath::TRUNC;
-    if (f != ir::FpMath::SQRT && !rounding) not_yet();
+    if (f != ir::FpMath::SQRT && !rounding) return lower_math_call(r, ins);
     const Reg dest = define(r);
     if (f == ir::FpMath::SQRT) {
       e_.sqrtsd(fpr(dest), fpr(dest));
@@ -870,6 +971,63 @@ class Assembler {
     e_.movaps(u, d);
   }
 
+  // TOBIT(x, 2^52 + 2^51): the low 32 bits of x + bias are x's integer
+  // (mod 2^32, rounded to nearest): addsd into a scratch XMM, movd out.
+  void lower_tobit(Ref r, const Ins& ins) {
+    const Reg dest = define(r);
+    const Reg sum = pick(RegClass::kFpr);
+    const bool fused = is_knum(ins.op2);
+    const Reg bias = fused ? kNoReg : use(ins.op2);
+    e_.movd(gpr32(dest), fpr(sum));
+    if (fused) e_.addsd(fpr(sum), Mem::rip(knum_address(ins.op2)));
+    else e_.addsd(fpr(sum), fpr(bias));
+    left_into(sum, ins.op1);
+  }
+
+  void lower_bswap(Ref r, const Ins& ins) {
+    const Reg dest = define(r);
+    e_.bswap(gpr32(dest));
+    left_into(dest, ins.op1);
+  }
+
+  // Integer MIN(a, b) = a > b ? b : a: cmp, then cmovg takes b (MAX: cmovl).
+  void lower_int_min_max(Ref r, const Ins& ins) {
+    const Reg dest = define(r);
+    const Reg right = use(ins.op2);
+    e_.cmov(ins.o == Op::MIN ? Cond::kG : Cond::kL, gpr32(dest), gpr32(right));
+    e_.cmp(gpr32(dest), gpr32(right));
+    left_into(dest, ins.op1);
+  }
+
+  // MOD, POW, LDEXP and FPMATH log/log2 call C++ (as LuaJIT calls
+  // lj_vm_modi, pow, ldexp, log): the operands in their SysV registers.
+  void lower_math_call(Ref r, const Ins& ins) {
+    const uint64_t helper = math_helper(ins);
+    if (!helper) not_yet();
+    HelperArgs args{HelperArg::value(ins.op1)};
+    if (ins.o != Op::FPMATH) args.push_back(HelperArg::value(ins.op2));
+    call_helper(r, helper, args, false);
+  }
+
+  // The C++ function an arithmetic op is lowered to, 0 if inline (or NYI).
+  static uint64_t math_helper(const Ins& ins) {
+    const bool num = ins.t.is_num();
+    switch (ins.o) {
+      case Op::MOD:
+        if (num) return reinterpret_cast<uint64_t>(&math::num_mod);
+        return ins.t.is_int() ? reinterpret_cast<uint64_t>(&math::int_mod) : 0;
+      case Op::POW: return num ? reinterpret_cast<uint64_t>(&math::pow) : 0;
+      case Op::LDEXP: return num ? reinterpret_cast<uint64_t>(&math::ldexp) : 0;
+      case Op::FPMATH:
+        switch (static_cast<ir::FpMath>(ins.op2)) {
+          case ir::FpMath::LOG: return reinterpret_cast<uint64_t>(&math::log);
+          case ir::FpMath::LOG2: return reinterpret_cast<uint64_t>(&math::log2);
+          default: return 0;
+        }
+      default: return 0;
+    }
+  }
+
   void lower_conv(Ref r, const Ins& ins) {
     const ir::IrType dst = ir::conv::dest(ins.op2), src = ir::conv::source(ins.op2);
     if (dst == ir::IrType::NUM && src == ir::IrType::INT) {
@@ -901,7 +1059,7 @@ class Assembler {
     const std::optional<Mem> memory = immediate ? std::nullopt : fused_load(r, right);
     const Reg rr = immediate || memory ? kNoReg : use(right);
     guard(negate(int_condition(op)), r);
-    if (immediate) e_.cmp(gpr32(l), trace_[right].int_value());
+    if (immediate) e_.cmp(gpr32(l), at(right).int_value());
     else if (memory) e_.cmp(gpr32(l), *memory);
     else e_.cmp(gpr32(l), gpr32(rr));
   }
@@ -971,15 +1129,17 @@ class Assembler {
       if (!is_const(ref) && ref >= trace_.nk() && uses_[ref - trace_.nk()] < 2) ++uses_[ref - trace_.nk()];
     };
     for (Ref r = ir::kRefFirst; r < trace_.nins(); ++r) {
-      const Ins& ins = trace_[r];
+      const Ins& ins = at(r);
       if (ins.op_info().op1 == ir::OperandKind::ref) note(ins.op1);
       if (ins.op_info().op2 == ir::OperandKind::ref) note(ins.op2);
     }
     // Snapshot entries count as many reads (a sunk store's value is also
     // its store's operand, counted above).
+    // (An entry the next snapshot repeats is counted there.)
     for (size_t n = 0; n < trace_.snaps.size(); ++n) {
       const ir::SnapEntry* entries = trace_.snapshot_entries(n);
-      for (uint32_t i = 0; i < trace_.snaps[n].nent; ++i) note(entries[i].ref()), note(entries[i].ref());
+      for (uint32_t k = change_begin_[n]; k < change_begin_[n + 1]; ++k)
+        note(entries[changes_[k]].ref()), note(entries[changes_[k]].ref());
     }
   }
 
@@ -994,7 +1154,7 @@ class Assembler {
   std::optional<Mem> fused_load(Ref user, Ref operand) {
     if (!options_.fuse_loads || is_const(operand) || uses_[operand - trace_.nk()] != 1) return std::nullopt;
     if (in_loop_body_ && operand < loop_) return std::nullopt;
-    const Ins& load = trace_[operand];
+    const Ins& load = at(operand);
     const bool number = load.t.is_num();
     switch (load.o) {
       case Op::SLOAD: if (!number || (load.op2 & ir::sload::kConvert)) return std::nullopt; break;
@@ -1005,8 +1165,8 @@ class Assembler {
     constexpr Ref kMaxDistance = 16;
     if (user - operand > kMaxDistance) return std::nullopt;
     for (Ref between = operand + 1; between < user; ++between) {
-      const Op op = trace_[between].o;
-      if ((trace_[between].op_info().kind == ir::OpKind::kStore && op != Op::PHI) || calls_helper(op))
+      const Op op = at(between).o;
+      if ((at(between).op_info().kind == ir::OpKind::kStore && op != Op::PHI) || calls_helper(at(between)))
         return std::nullopt;
     }
     fused_[operand - trace_.nk()] = true;
@@ -1022,14 +1182,14 @@ class Assembler {
     if (!options_.layout) not_yet();
     return *options_.layout;
   }
-  bool is_op(Ref ref, Op op) const { return !is_const(ref) && trace_[ref].o == op; }
+  bool is_op(Ref ref, Op op) const { return !is_const(ref) && at(ref).o == op; }
   // An address computation folded into its user's memory operand. Not a
   // loop invariant used in the body: that one is pinned in a register,
   // its operands are not.
   bool fusable(Ref ref, Op op) const { return is_op(ref, op) && !(in_loop_body_ && ref < loop_); }
   // The boxed 64-bit form of a constant, as machine memory holds it.
   uint64_t boxed_constant(Ref k) const {
-    const Ins& ins = trace_[k];
+    const Ins& ins = at(k);
     ir::Value v{ins.t.base(), 0};
     if (ins.o == Op::KINT) v = ir::Value::integer(ins.int_value());
     else if (ir::has_64bit_payload(ins.o)) v.bits = trace_.payload64(k);
@@ -1040,9 +1200,9 @@ class Assembler {
   // (array + index * 8), so it needs no register of its own.
   Mem value_slot(Ref ref) {
     if (fusable(ref, Op::AREF)) {
-      const Ins& aref = trace_[ref];
+      const Ins& aref = at(ref);
       const Gp array = gpr(use(aref.op1));
-      if (is_kint(aref.op2)) return Mem::at(array, 8 * trace_[aref.op2].int_value());
+      if (is_kint(aref.op2)) return Mem::at(array, 8 * at(aref.op2).int_value());
       return Mem::at(array, gpr(use(aref.op2)), 8);
     }
     return Mem::at(gpr(use(ref)), 0);
@@ -1081,7 +1241,7 @@ class Assembler {
 
   // Stores `value` boxed into an 8-byte slot.
   void store_boxed(const Mem& slot, Ref value) {
-    const Ins& v = trace_[value];
+    const Ins& v = at(value);
     if (is_const(value) || v.t.is_pri()) {
       const Reg scratch = pick(RegClass::kGpr);
       e_.mov(slot, gpr(scratch));
@@ -1131,14 +1291,14 @@ class Assembler {
   // FSTORE into FREF(object, field): the address fused, the value raw.
   void lower_fstore(const Ins& ins) {
     if (!is_op(ins.op1, Op::FREF)) not_yet();
-    const Ins& ref = trace_[ins.op1];
+    const Ins& ref = at(ins.op1);
     const ir::IrType t = field(ref.op2).type;
     const Mem m = fusable(ins.op1, Op::FREF)
                       ? Mem::at(gpr(use(ref.op1)), static_cast<int32_t>(field(ref.op2).offset))
                       : Mem::at(gpr(use(ins.op1)), 0);
     const Ref value = ins.op2;
     if (t == ir::IrType::NUM) {
-      if (trace_[value].t.is_int()) {
+      if (at(value).t.is_int()) {
         const Reg from = use(value);
         const Reg number = pick(RegClass::kFpr);
         e_.movsd(m, fpr(number));
@@ -1149,8 +1309,8 @@ class Assembler {
     const Width width = t == ir::IrType::U8 || t == ir::IrType::I8 ? Width::k8
                         : t == ir::IrType::U16 || t == ir::IrType::I16 ? Width::k16
                         : t == ir::IrType::INT || t == ir::IrType::U32 ? Width::k32 : Width::k64;
-    if (trace_[value].t.is_fp()) not_yet();
-    if (is_kint(value) && width != Width::k64) return e_.mov(m.sized(width), trace_[value].int_value());
+    if (at(value).t.is_fp()) not_yet();
+    if (is_kint(value) && width != Width::k64) return e_.mov(m.sized(width), at(value).int_value());
     const Reg from = use(value);
     const Gp reg = width == Width::k8 ? gpr(from).r8() : width == Width::k16 ? gp16(from)
                  : width == Width::k32 ? gpr32(from) : gpr(from);
@@ -1167,10 +1327,10 @@ class Assembler {
   // HREFK(table or node pointer, KSLOT(key, n)): node n must hold the key.
   void lower_hrefk(Ref r, const Ins& ins) {
     const ObjectLayout& l = layout();
-    const Ins& kslot = trace_[ins.op2];
+    const Ins& kslot = at(ins.op2);
     if (kslot.o != Op::KSLOT) not_yet();
     const int32_t node = static_cast<int32_t>(kslot.op2) * l.node_size;
-    const bool from_table = !trace_[ins.op1].t.is(ir::IrType::P64);
+    const bool from_table = !at(ins.op1).t.is(ir::IrType::P64);
     const Reg dest = define(r);
     const Reg table = from_table ? use(ins.op1) : kNoReg;
     const Reg nodes = from_table ? dest : use(ins.op1);
@@ -1182,13 +1342,55 @@ class Assembler {
     if (from_table) e_.mov(gpr(dest), Mem::at(gpr(table), l.table_node));
   }
 
-  // UREFO / UREFC: function -> upvalue object -> its value slot.
+  // UREFO / UREFC: function -> upvalue object -> its value slot: the
+  // pointer it holds (UREFO), or its own cell (UREFC, closed upvalues; the
+  // pointer when the layout has no cell offset). Guarded: UREFO exits once
+  // the upvalue is closed, UREFC while it is open.
   void lower_uref(Ref r, const Ins& ins) {
     const ObjectLayout& l = layout();
+    const bool guarded = ins.t.is_guard();
+    if (guarded && l.upvalue_closed < 0) not_yet();
     const Reg dest = define(r);
     const Reg fn = use(ins.op1);
-    e_.mov(gpr(dest), Mem::at(gpr(dest), l.upvalue_value));
+    if (ins.o == Op::UREFC && l.upvalue_cell >= 0) e_.lea(gpr(dest), Mem::at(gpr(dest), l.upvalue_cell));
+    else e_.mov(gpr(dest), Mem::at(gpr(dest), l.upvalue_value));
+    if (guarded) {
+      guard(ins.o == Op::UREFO ? Cond::kNE : Cond::kE, r);
+      e_.cmp(Mem::at(gpr(dest), l.upvalue_closed, Width::k8), 0);
+    }
     e_.mov(gpr(dest), Mem::at(gpr(fn), l.func_upvalues + 8 * static_cast<int32_t>(ins.op2 & 0xff)));
+  }
+
+  // TBAR (LuaJIT's lj_gc_barrierback, inline): a black table written to
+  // loses its black bit and goes on the gray-again list. In execution order:
+  //   test byte [t+marked], black; jz skip; and byte [t+marked], ~black
+  //   mov head, &list; mov link, [head]; mov [t+gclist], link; mov [head], t
+  void lower_table_barrier(const Ins& ins) {
+    const ObjectLayout& l = layout();
+    if (l.gc_marked < 0 || l.gc_list < 0 || !l.gc_grayagain) not_yet();
+    const Gp table = gpr(use(ins.op1));
+    const Gp head = gpr(pick(RegClass::kGpr)), link = gpr(pick(RegClass::kGpr));
+    const Mem marked = Mem::at(table, l.gc_marked, Width::k8);
+    const uint64_t skip = buffer_.position();
+    e_.mov(Mem::at(head, 0), table);
+    e_.mov(Mem::at(table, l.gc_list), link);
+    e_.mov(link, Mem::at(head, 0));
+    e_.mov_imm64(head, l.gc_grayagain);
+    e_.and_(marked, static_cast<uint8_t>(~ir::gc_marked::kBlack));
+    e_.jcc(Cond::kE, skip);
+    e_.test(marked, ir::gc_marked::kBlack);
+  }
+
+  // OBAR(UREFC, value): lj_gc_barrieruv's check (black upvalue, white
+  // object) is the helper's: the trace always calls it (LuaJIT tests the
+  // colours inline first; the call is rare: stores of objects into closed
+  // upvalues). Values that are not GC objects need no barrier.
+  void lower_upvalue_barrier(Ref r, const Ins& ins) {
+    const ObjectLayout& l = layout();
+    if (!is_op(ins.op1, Op::UREFC) || !l.barrier_upvalue || l.upvalue_cell < 0) not_yet();
+    const ir::IrType t = at(ins.op2).t.base();
+    if (t != ir::IrType::TAB && t != ir::IrType::FUNC && t != ir::IrType::UDATA) return;
+    call_helper(r, l.barrier_upvalue, {HelperArg::context(), HelperArg::value(ins.op1), HelperArg::value(ins.op2)}, false);
   }
 
   // ABC(size, index): exits unless index < size, unsigned.
@@ -1196,16 +1398,16 @@ class Assembler {
     if (is_kint(ins.op1) && !is_kint(ins.op2)) {
       const Reg index = use(ins.op2);
       guard(Cond::kAE, r);
-      return e_.cmp(gpr32(index), trace_[ins.op1].int_value());
+      return e_.cmp(gpr32(index), at(ins.op1).int_value());
     }
     const std::optional<Mem> memory = fused_load(r, ins.op1);
     const Reg size = memory ? kNoReg : use(ins.op1);
     const bool immediate = is_kint(ins.op2);
     const Reg index = immediate ? kNoReg : use(ins.op2);
     guard(Cond::kBE, r);
-    if (memory && immediate) e_.cmp(memory->sized(Width::k32), trace_[ins.op2].int_value());
+    if (memory && immediate) e_.cmp(memory->sized(Width::k32), at(ins.op2).int_value());
     else if (memory) e_.cmp(*memory, gpr32(index));
-    else if (immediate) e_.cmp(gpr32(size), trace_[ins.op2].int_value());
+    else if (immediate) e_.cmp(gpr32(size), at(ins.op2).int_value());
     else e_.cmp(gpr32(size), gpr32(index));
   }
 
@@ -1230,9 +1432,10 @@ class Assembler {
   // Ops whose helper may fail: an exit follows the call (a guard in effect).
   static bool can_fail(Op op) { return op == Op::NEWREF || op == Op::TNEW || op == Op::TDUP || op == Op::GCSTEP; }
   // Ops lowered as a call to a helper (caller-saved registers clobbered).
-  static bool calls_helper(Op op) {
+  static bool calls_helper(const Ins& ins) {
+    const Op op = ins.o;
     return is_call(op) || op == Op::HREF || op == Op::NEWREF || op == Op::TNEW || op == Op::TDUP ||
-           op == Op::GCSTEP;
+           op == Op::GCSTEP || op == Op::OBAR || math_helper(ins) != 0;
   }
   static bool is_call(Op op) {
     return op == Op::CALLN || op == Op::CALLA || op == Op::CALLL || op == Op::CALLS || op == Op::CALLXS;
@@ -1242,12 +1445,10 @@ class Assembler {
 
   // The CARG chain of a call flattened into argument order.
   void gather_args(Ref r, std::vector<Ref>& args) {
-    if (!is_const(r) && trace_[r].o == Op::CARG) {
-      gather_args(trace_[r].op1, args);
-      args.push_back(trace_[r].op2);
-    } else {
-      args.push_back(r);
-    }
+    const size_t first = args.size();
+    for (; !is_const(r) && at(r).o == Op::CARG; r = at(r).op1) args.push_back(at(r).op2);
+    args.push_back(r);
+    std::reverse(args.begin() + static_cast<long>(first), args.end());
   }
 
   // One argument of a helper call: an IR value as it lives in registers,
@@ -1274,8 +1475,8 @@ class Assembler {
     ArgRegs regs;
     size_t ints = 0, fps = 0;
     for (const HelperArg& a : args) {
-      if (a.kind == HelperArg::Kind::kValue && trace_[a.ref].t.is_fp()) {
-        if (!trace_[a.ref].t.is_num()) not_yet();
+      if (a.kind == HelperArg::Kind::kValue && at(a.ref).t.is_fp()) {
+        if (!at(a.ref).t.is_num()) not_yet();
         regs.push_back(fps < kFpArgRegs ? static_cast<Reg>(regalloc::kFirstFpr + fps++) : kNoReg);
       } else {
         regs.push_back(ints < std::size(kIntArgRegs) ? kIntArgRegs[ints++] : kNoReg);
@@ -1345,13 +1546,29 @@ class Assembler {
     call_helper(r, info.address, args, false);
   }
 
+  // CALLXS: the callee is op2, a function pointer value. A constant one is
+  // called directly (rel32 when in reach); else through its register, which
+  // is none of the argument registers.
+  void lower_indirect_call(Ref r, const Ins& ins) {
+    if (!is_pointer(at(ins.op2).t.base())) not_yet();
+    HelperArgs args;
+    if (ins.op1 != ir::kRefNil) {
+      args_scratch_.clear();
+      gather_args(ins.op1, args_scratch_);
+      for (Ref a : args_scratch_) args.push_back(HelperArg::value(a));
+    }
+    if (is_const(ins.op2)) return call_helper(r, trace_.payload64(ins.op2), args, false);
+    call_helper(r, 0, args, false, CallWhen::kAlways, ins.op2);
+  }
+
   // `only_when` (GCSTEP): the call and its guard are skipped unless the
   // check emitted before them holds (the reloads after it run either way:
   // spill slots are valid on both paths).
   enum class CallWhen : uint8_t { kAlways, kGcDebt };
+  // `callee` (CALLXS): a value holding the address to call instead.
   void call_helper(Ref r, uint64_t address, const HelperArgs& args, bool can_fail,
-                   CallWhen only_when = CallWhen::kAlways) {
-    const Ins& ins = trace_[r];
+                   CallWhen only_when = CallWhen::kAlways, Ref callee = 0) {
+    const Ins& ins = at(r);
     const ArgRegs arg_regs = argument_registers(args);
     if (can_fail) keep_snapshot_alive(covering_snapshot(r));
     const Home h = ra_.home(r);
@@ -1375,7 +1592,8 @@ class Assembler {
       e_.cmp(Mem::at(kContextReg, offsetof(TraceContext, helper_failed), Width::k8), 0);
     }
     const int stack_bytes = stack_arguments(args, arg_regs);
-    emit_call(address);
+    if (callee) call_through_register(callee, arg_regs, stack_bytes);
+    else emit_call(address);
     store_stack_arguments(args, arg_regs, stack_bytes);
     load_arguments(args, arg_regs);
     if (only_when == CallWhen::kGcDebt) {
@@ -1393,6 +1611,18 @@ class Assembler {
   void lower_gcstep(Ref r) {
     if (!layout().gc_step || !layout().gc_counters) not_yet();
     call_helper(r, layout().gc_step, {HelperArg::context()}, true, CallWhen::kGcDebt);
+  }
+
+  // `call reg` with the callee in a register no argument is loaded into
+  // (every caller-saved register was evicted above, so none holds it yet).
+  // With stack arguments an eviction's reload would run inside the shifted
+  // frame (before `add rsp`): then only a free register will do (else NYI).
+  void call_through_register(Ref callee, const ArgRegs& arg_regs, int stack_bytes) {
+    RegSet exclude;
+    for (Reg a : arg_regs) if (a != kNoReg) exclude.add(a);
+    const RegSet candidates = (RegSet::of_class(RegClass::kGpr) & kAllocatable) - busy_ - exclude;
+    if (stack_bytes && !holds(ra_.home(callee).reg, callee) && !ra_.pick_free(candidates)) not_yet();
+    e_.call(gpr(use(callee, exclude)));
   }
 
   // rel32 when the helper is within reach (mcode areas are placed so), else
@@ -1434,11 +1664,12 @@ class Assembler {
 
   void load_boxed_argument(Reg target, Ref value) {
     if (is_const(value)) return e_.mov_imm64(gpr(target), boxed_constant(value));
-    if (!trace_[value].t.is_num()) not_yet();
+    if (!at(value).t.is_num()) not_yet();
     e_.movq(gpr(target), fpr(use(value)));
   }
 
   const ir::Trace& trace_;
+  const Ins* first_ = &trace_[trace_.nk()];  // the instructions and constants, from nk
   CodeBuffer& buffer_;
   Encoder e_;
   AssembleOptions options_;
@@ -1448,6 +1679,12 @@ class Assembler {
   std::vector<uint8_t> uses_ = std::vector<uint8_t>(trace_.nins() - trace_.nk(), 0);  // 0, 1, 2 = many
   std::vector<bool> fused_ = std::vector<bool>(trace_.nins() - trace_.nk(), false);
   std::vector<bool> sunk_;  // empty when nothing is sunk
+  // Sunk stores by allocation: sunk_stores_[begin[a - nk] .. begin[a - nk + 1]).
+  std::vector<uint32_t> sunk_store_begin_;
+  std::vector<Ref> sunk_stores_;
+  std::vector<Ref> args_scratch_;
+  // Snapshot entries that differ from the next snapshot's (index_snapshot_changes).
+  std::vector<uint32_t> change_begin_, changes_;  // a call's flattened CARG chain (reused)
   std::vector<bool> phi_left_ = std::vector<bool>(trace_.nins() - trace_.nk(), false);
   std::vector<std::pair<Ref, Ref>> phis_;
   std::vector<uint64_t> knum_address_ = std::vector<uint64_t>(ir::kRefBias - trace_.nk(), 0);
@@ -1458,6 +1695,7 @@ class Assembler {
   // A link of a PHI chain -> the value its register passes to at its definition.
   std::vector<Ref> next_holder_ = std::vector<Ref>(trace_.nins() - trace_.nk(), 0);
   int snap_cursor_ = static_cast<int>(trace_.snaps.size()) - 1;
+  int snapshot_kept_ = -1;  // the snapshot keep_snapshot_alive last handled
   uint64_t back_edge_ = 0;
   bool in_loop_body_ = false;
   RegSet busy_;                 // registers the current instruction uses

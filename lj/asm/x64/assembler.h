@@ -62,6 +62,20 @@ struct ObjectLayout {
   // threshold the trace calls gc_step (can fail: void (ctx)).
   uint64_t gc_counters = 0;
   uint64_t gc_step = 0;
+  // Upvalue guards (UREFO: still open; UREFC: closed) and UREFC's address:
+  // offsets into an upvalue object, < 0 when not available (NYI).
+  int32_t upvalue_closed = -1;  // a byte, nonzero once closed
+  int32_t upvalue_cell = -1;    // the value cell a closed upvalue holds
+  // Write barriers (ir::gc_marked colour bits; < 0 / 0: NYI). TBAR inline:
+  // a black table loses its black bit and is pushed on the gray-again list
+  // (its head at gc_grayagain, linked through gc_list). OBAR calls
+  // barrier_upvalue(ctx, uint64_t* cell, object), which marks the object
+  // when the upvalue is black and the object white.
+  int32_t gc_marked = -1;       // GC object -> its colour byte
+  int32_t gc_list = -1;         // table -> its gray-list link
+  int32_t upvalue_marked = -1;  // upvalue object -> its colour byte
+  uint64_t gc_grayagain = 0;
+  uint64_t barrier_upvalue = 0;
 };
 
 struct AssembleOptions {

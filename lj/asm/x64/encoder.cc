@@ -188,6 +188,24 @@ uint8_t rex_bits(const Form& form) {
   insn.le(form.imm, form.imm_bytes);
 }
 
+// `[prefix] [REX] opcode ModRM/SIB/disp` for a register in ModRM.reg and a
+// memory operand, laid out without building a Form: loads, stores and
+// spill reloads are most of what a trace assembles into (the same bytes as
+// the Form path; no operand-size prefix, no byte registers).
+[[gnu::always_inline]] inline Encoder::Insn reg_mem(uint8_t prefix, bool rex_w, uint8_t op0, uint8_t op1,
+                                                    uint8_t reg, const Mem& mem) {
+  Encoder::Insn insn;
+  if (prefix) insn.byte(prefix);
+  uint8_t rex = static_cast<uint8_t>((rex_w ? 0x08 : 0) | (reg >= 8 ? 0x04 : 0));
+  if (mem.has_index() && mem.index >= 8) rex |= 0x02;
+  if (mem.has_base() && mem.base >= 8) rex |= 0x01;
+  if (rex) insn.byte(0x40 | rex);
+  insn.byte(op0);
+  if (op1) insn.byte(op1);
+  encode_memory(insn, reg, mem);
+  return insn;
+}
+
 // A Form laid out as one instruction.
 [[gnu::always_inline]] inline Encoder::Insn encoded(const Form& form) {
   Encoder::Insn insn;
@@ -266,12 +284,16 @@ void Encoder::mov(Gp dst, Gp src) {
 // mov r, r/m (8A/8B): the load.
 void Encoder::mov(Gp dst, Mem src) {
   operand_width(src, dst.width);
+  if (dst.width == Width::k32 || dst.width == Width::k64)
+    return emit(reg_mem(0, dst.width == Width::k64, 0x8B, 0, dst.id, src));
   emit(encoded(byte_or_word_form(0x8A, dst.width, dst, src)));
 }
 
 // mov r/m, r (88/89): the store.
 void Encoder::mov(Mem dst, Gp src) {
   operand_width(dst, src.width);
+  if (src.width == Width::k32 || src.width == Width::k64)
+    return emit(reg_mem(0, src.width == Width::k64, 0x89, 0, src.id, dst));
   emit(encoded(byte_or_word_form(0x88, src.width, src, dst)));
 }
 
@@ -830,18 +852,12 @@ void Encoder::sse(SseOp op, Xmm dst, Xmm src) {
 
 void Encoder::sse(SseOp op, Xmm dst, Mem src) {
   const SseInfo& info = kSseInfo[static_cast<int>(op)];
-  Form form = sse_form(info.prefix, {0x0F, info.opcode});
-  form.set_reg(dst);
-  form.set_rm(src);
-  emit(encoded(form));
+  emit(reg_mem(info.prefix, false, 0x0F, info.opcode, dst.id, src));
 }
 
 // F2 0F 11 /r: store the low double.
 void Encoder::movsd(Mem dst, Xmm src) {
-  Form form = sse_form(0xF2, {0x0F, 0x11});
-  form.set_reg(src);
-  form.set_rm(dst);
-  emit(encoded(form));
+  emit(reg_mem(0xF2, false, 0x0F, 0x11, src.id, dst));
 }
 
 // F2 [REX.W] 0F 2A /r.

@@ -51,10 +51,16 @@ void emit_stub_group(Encoder& e, uint32_t trace_number, uint32_t group, uint32_t
                      uint64_t literal) {
   const uint64_t start = e.buffer().position();
   const uint64_t tail = start + kStubBytes * (stubs - 1) + 2;
-  for (uint32_t i = 0; i < stubs; ++i) {
-    e.push(static_cast<int32_t>(i));
-    if (i + 1 < stubs) e.jmp(tail);
+  // Every stub but the last is `push imm8; jmp rel8` to the tail (the last
+  // falls into it): 4 fixed bytes written directly, as traces have hundreds
+  // of exits and the general encoder path costs more than the stub.
+  static_assert(kExitsPerGroup <= 128 && kStubBytes == 4, "stubs are push imm8; jmp rel8");
+  for (uint32_t i = 0; i + 1 < stubs; ++i) {
+    const uint64_t end = e.buffer().position() + kStubBytes;
+    const uint8_t stub[kStubBytes] = {0x6A, static_cast<uint8_t>(i), 0xEB, static_cast<uint8_t>(tail - end)};
+    e.buffer().place(stub, kStubBytes);
   }
+  e.push(static_cast<int32_t>(stubs - 1));
   check(e.buffer().position() == tail, "exit stubs are 4 bytes each");
   e.push(static_cast<int32_t>(trace_number << 8 | group));
   e.jmp(Mem::rip(literal));
