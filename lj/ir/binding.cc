@@ -10,7 +10,7 @@ double Value::as_num() const { return std::bit_cast<double>(bits); }
 
 double Value::to_number() const {
   switch (type) {
-    case IrType::NUM: return as_num();
+    case IrType::NUM: case IrType::FLOAT: return as_num();
     case IrType::INT: return as_int();
     case IrType::U32: return static_cast<uint32_t>(bits);
     case IrType::I64: return static_cast<double>(static_cast<int64_t>(bits));

@@ -1,7 +1,9 @@
 #include "lj/ir/eval.h"
 
 #include <bit>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <span>
 
@@ -21,6 +23,32 @@ int32_t wrap32(int64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v)
 
 namespace semantics {
 
+// Integer division as LuaJIT's lj_carith_divi64, at 32 bits: truncating,
+// total (a zero divisor gives INT_MIN, INT_MIN / -1 wraps to INT_MIN).
+int32_t int_divide(int32_t a, int32_t b) {
+  constexpr int32_t kMin = std::numeric_limits<int32_t>::min();
+  if (b == 0) return kMin;
+  if (a == kMin && b == -1) return kMin;
+  return a / b;
+}
+
+// Integer power as LuaJIT's lj_carith_powi64, at 32 bits: wrapping
+// multiplication; a negative exponent gives 0 except for bases 0 (INT_MAX),
+// 1 and -1.
+int32_t int_power(int32_t base, int32_t exponent) {
+  if (exponent < 0) {
+    if (base == 0) return std::numeric_limits<int32_t>::max();
+    if (base == 1 || base == -1) return (base == -1 && (exponent & 1)) ? -1 : 1;
+    return 0;
+  }
+  uint32_t result = 1, factor = static_cast<uint32_t>(base);
+  for (uint32_t k = static_cast<uint32_t>(exponent); k != 0; k >>= 1) {
+    if (k & 1) result *= factor;
+    factor *= factor;
+  }
+  return static_cast<int32_t>(result);
+}
+
 // Integer arithmetic as LuaJIT's fold engine does it (wrapping, masked shifts).
 int32_t int_arith(Op op, int32_t a, int32_t b) {
   uint32_t ua = static_cast<uint32_t>(a), ub = static_cast<uint32_t>(b);
@@ -34,6 +62,8 @@ int32_t int_arith(Op op, int32_t a, int32_t b) {
       int32_t r = a % b;
       return (r != 0 && (r ^ b) < 0) ? r + b : r;  // sign of the divisor
     }
+    case Op::DIV: return int_divide(a, b);
+    case Op::POW: return int_power(a, b);
     case Op::NEG: return static_cast<int32_t>(0u - ua);
     case Op::BAND: return a & b;
     case Op::BOR: return a | b;
@@ -136,6 +166,61 @@ bool int_arith_defined(Op op, int32_t, int32_t b) {
   return op != Op::MOD || b != 0;
 }
 
+std::string number_to_string(double x) {
+  if (std::isnan(x)) return "nan";
+  return absl::StrFormat("%.14g", x);
+}
+
+namespace {
+bool is_lua_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+bool equals_ignoring_case(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i)
+    if ((text[i] | 0x20) != lower[i]) return false;
+  return true;
+}
+// The digits of a 0b literal (at least one); false on anything else.
+bool binary_digits(std::string_view digits, double* out) {
+  if (digits.empty()) return false;
+  double value = 0;
+  for (char c : digits) {
+    if (c != '0' && c != '1') return false;
+    value = value * 2 + (c - '0');
+  }
+  *out = value;
+  return true;
+}
+}  // namespace
+
+bool string_to_number(std::string_view text, double* out) {
+  while (!text.empty() && is_lua_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_lua_space(text.back())) text.remove_suffix(1);
+  const bool negative = !text.empty() && text.front() == '-';
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+  double value;
+  if (equals_ignoring_case(text, "inf") || equals_ignoring_case(text, "infinity")) {
+    value = std::numeric_limits<double>::infinity();
+  } else if (equals_ignoring_case(text, "nan")) {
+    value = std::numeric_limits<double>::quiet_NaN();
+  } else if (text.size() > 2 && text[0] == '0' && (text[1] | 0x20) == 'b') {
+    if (!binary_digits(text.substr(2), &value)) return false;
+  } else {
+    // strtod reads decimal and hex forms; it must read all of it, and the
+    // text may hold nothing strtod would take as a word (inf, nan(...)).
+    if (text.empty() || !(std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '.')) return false;
+    for (char c : text)
+      if (!std::isxdigit(static_cast<unsigned char>(c)) && c != '.' && c != '+' && c != '-' &&
+          (c | 0x20) != 'x' && (c | 0x20) != 'p')
+        return false;
+    const std::string copy(text);
+    char* end = nullptr;
+    value = std::strtod(copy.c_str(), &end);
+    if (end != copy.c_str() + copy.size()) return false;
+  }
+  *out = negative ? -value : value;
+  return true;
+}
+
 double fpmath(FpMath f, double x) {
   switch (f) {
     case FpMath::FLOOR: return std::floor(x);
@@ -175,6 +260,11 @@ Value convert(uint16_t op2, bool guarded, const Value& v, bool* ok) {
         return Value{dst, static_cast<uint64_t>(static_cast<int64_t>(wrap32(n)))};
       }
       return Value{dst, static_cast<uint64_t>(static_cast<int64_t>(wrap32(i)))};
+    }
+    case IrType::FLOAT: {
+      // A FLOAT value is kept as the double its single-precision rounding is.
+      const float f = from_fp ? static_cast<float>(d) : static_cast<float>(i);
+      return Value{IrType::FLOAT, std::bit_cast<uint64_t>(static_cast<double>(f))};
     }
     case IrType::I64:
     case IrType::U64: {
@@ -323,7 +413,8 @@ class Evaluator {
   }
 
   // References are (object, kind, key) triples kept in refs_.
-  enum class RefKind : uint8_t { kArray, kHash, kField, kUpvalue };
+  // kString: STRREF, a byte offset into a string (SNEW reads from it).
+  enum class RefKind : uint8_t { kArray, kHash, kField, kUpvalue, kString };
   struct MemRef {
     uint64_t object;
     RefKind kind;
@@ -359,6 +450,7 @@ class Evaluator {
       }
       case RefKind::kHash: return hash_slot(obj, m.key, for_store);
       case RefKind::kField: return &obj.fields[static_cast<uint16_t>(m.key.bits)];
+      case RefKind::kString: throw Unsupported{"a string pointer is no value slot"};
       case RefKind::kUpvalue: {
         size_t index = m.key.bits;
         if (index >= obj.upvalues.size()) throw Unsupported{"no such upvalue"};
@@ -553,6 +645,28 @@ class Evaluator {
         out = call(ins);
         break;
       case Op::CALLXS: out = call_indirect(ins); break;
+      case Op::STRREF: out = make_ref(a().bits, RefKind::kString, b()); break;
+      case Op::SNEW: out = intern(string_bytes(a(), b().as_int())); break;
+      case Op::TOSTR: out = intern(to_string(ins.op2, a())); break;
+      case Op::STRTO: {
+        double d = 0;
+        ok = semantics::string_to_number(object(a()).text, &d);
+        out = Value::number(d);
+        break;
+      }
+      case Op::BUFHDR: {
+        if (ins.op2 == bufhdr::kReset) object(a()).text.clear();
+        else if (ins.op2 != bufhdr::kAppend) throw Unsupported{"BUFHDR mode"};
+        out = a();
+        break;
+      }
+      case Op::BUFPUT: {
+        const std::string piece = object(b()).text;  // b may be the buffer's own string
+        object(a()).text += piece;
+        out = a();
+        break;
+      }
+      case Op::BUFSTR: out = intern(object(a()).text); break;
       default:
         throw Unsupported{absl::StrFormat("opcode %s", std::string(name(ins.o)))};
     }
@@ -600,7 +714,8 @@ class Evaluator {
     if (ins.t.is_int64())
       return Value{ins.t.base(), static_cast<uint64_t>(int64_arith(
                                       ins.o, static_cast<int64_t>(x.bits), static_cast<int64_t>(y.bits)))};
-    if (ins.t.is_int() || ins.t.is(IrType::U32))
+    const bool signed_only = ins.o == Op::DIV || ins.o == Op::POW;
+    if (ins.t.is_int() || (ins.t.is(IrType::U32) && !signed_only))
       return Value{ins.t.base(), static_cast<uint64_t>(static_cast<int64_t>(
                                       int_arith(ins.o, x.as_int(), y.as_int())))};
     throw Unsupported{"arithmetic on this type"};
@@ -623,6 +738,39 @@ class Evaluator {
     }
     out = v;
     return !check || type_matches(ins.t, v);
+  }
+
+  // Strings are interned: equal contents are one object.
+  Value intern(const std::string& text) {
+    for (const auto& [id, o] : result_.state.objects)
+      if (o.type == IrType::STR && o.text == text) return Value::object(IrType::STR, id);
+    Object str;
+    str.type = IrType::STR;
+    str.text = text;
+    const uint64_t id = result_.state.next_object_id;
+    result_.state.next_object_id += 16;
+    result_.state.objects[id] = std::move(str);
+    return Value::object(IrType::STR, id);
+  }
+
+  // SNEW's bytes: `length` of them at a STRREF into a string.
+  std::string string_bytes(const Value& pointer, int32_t length) {
+    const MemRef& m = memref(pointer);
+    if (m.kind != RefKind::kString) throw Unsupported{"SNEW of no string pointer"};
+    const std::string& text = object(Value{IrType::STR, m.object}).text;
+    const int64_t offset = m.key.as_int();
+    if (offset < 0 || length < 0 || static_cast<size_t>(offset + length) > text.size())
+      throw Unsupported{"SNEW beyond its string"};
+    return text.substr(static_cast<size_t>(offset), static_cast<size_t>(length));
+  }
+
+  static std::string to_string(uint16_t mode, const Value& v) {
+    switch (mode) {
+      case tostr::kInt: return std::to_string(v.as_int());
+      case tostr::kNum: return semantics::number_to_string(v.as_num());
+      case tostr::kChar: return std::string(1, static_cast<char>(v.as_int()));
+      default: throw Unsupported{"TOSTR mode"};
+    }
   }
 
   Value allocate(Object obj) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lj/ir/binding.h"
@@ -37,6 +38,9 @@ struct Object {
   uint8_t marked = 0;
   std::vector<uint8_t> upvalue_marked;
   bool gray_again = false;
+  // A string's bytes (type STR: SNEW, TOSTR, BUFSTR make them, interned: one
+  // object per content), or a string buffer's contents (BUFHDR, BUFPUT).
+  std::string text;
   friend bool operator==(const Object&, const Object&) = default;
 };
 
@@ -98,6 +102,12 @@ bool compare(Op op, const Value& a, const Value& b);
 // CONV with mode `op2`; *ok turns false when a checked conversion is inexact.
 Value convert(uint16_t op2, bool guarded, const Value& v, bool* ok);
 double fpmath(FpMath f, double x);
+// TOSTR of a number as LuaJIT's lj_strfmt_num: "%.14g", NaN as "nan".
+std::string number_to_string(double x);
+// STRTO as LuaJIT's lj_strscan_num: a decimal or 0x hex number (hex
+// fractions and p exponents too), inf, infinity or nan in any case, with
+// optional sign and surrounding whitespace; false for anything else.
+bool string_to_number(std::string_view text, double* out);
 // Does `op` have a defined result for these operands (e.g. no MOD by 0)?
 bool int_arith_defined(Op op, int32_t a, int32_t b);
 }  // namespace semantics

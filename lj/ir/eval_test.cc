@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "lj/ir/dump.h"
 #include "testing/ir/test_binding.h"
 
@@ -237,6 +240,51 @@ TEST(Evaluate, ExitsRebuildSunkAllocations) {
   r = evaluate(trace, tb.binding(), state);
   EXPECT_EQ(r.outcome, Outcome::kTraceEnd);
   EXPECT_TRUE(r.state.objects.empty());
+}
+
+// STRTO's reading and TOSTR's writing of numbers, against what Debian's
+// luajit 2.1 prints for tostring(tonumber(s)) and tostring(x).
+TEST(Semantics, StringsReadAsNumbersAsLuajitReadsThem) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"0x10", "16"}, {" 12 ", "12"}, {"1e5", "100000"}, {"abc", "nil"}, {"", "nil"},
+      {"12a", "nil"}, {"inf", "inf"}, {"nan", "nan"}, {"0x1p4", "16"}, {"  -3.5  ", "-3.5"},
+      {"1e", "nil"}, {"0x", "nil"}, {"- 1", "nil"}, {".5", "0.5"}, {"5.", "5"},
+      {"1e+2\t", "100"}, {"infinity", "inf"}, {"INF", "inf"}, {"+5", "5"}, {"0x1.8p1", "3"},
+      {" nan ", "nan"}, {"1e400", "inf"}, {"-0x10", "-16"}, {"NaN", "nan"}, {"-inf", "-inf"},
+      {"0X1P-2", "0.25"}, {"1.5e", "nil"}, {"  ", "nil"}, {"\t7\n", "7"}, {"0x.8", "0.5"},
+      {"1..2", "nil"}, {"0b1", "1"}, {"12 3", "nil"}, {"nan(1)", "nil"}, {"1_0", "nil"},
+      {"1e+", "nil"}, {"0x1g", "nil"}, {"-.5e1", "-5"}, {"infx", "nil"}};
+  for (const auto& [text, luajit] : cases) {
+    double value = 0;
+    const bool number = semantics::string_to_number(text, &value);
+    EXPECT_EQ(number ? semantics::number_to_string(value) : "nil", luajit) << '"' << text << '"';
+  }
+}
+
+TEST(Semantics, NumbersPrintAsLuajitPrintsThem) {
+  const std::pair<double, std::string_view> cases[] = {
+      {0.1, "0.1"}, {1.0 / 3, "0.33333333333333"}, {1e300, "1e+300"}, {0x1p53, "9.007199254741e+15"},
+      {-0.0, "-0"}, {1e-300, "1e-300"}, {123456789012345678.0, "1.2345678901235e+17"}, {100, "100"},
+      {-7.25, "-7.25"}, {2147483648.0, "2147483648"}, {1e15, "1e+15"}, {1e16, "1e+16"},
+      {5e-324, "4.9406564584125e-324"}, {INFINITY, "inf"}, {-INFINITY, "-inf"}, {NAN, "nan"}, {-NAN, "nan"}};
+  for (const auto& [x, luajit] : cases) EXPECT_EQ(semantics::number_to_string(x), luajit) << x;
+}
+
+// int DIV and POW at 32 bits as lj_carith_divi64/powi64 at 64: total.
+TEST(Semantics, IntegerDivisionAndPowerAreTotal) {
+  constexpr int32_t kMin = std::numeric_limits<int32_t>::min();
+  EXPECT_EQ(semantics::int_arith(Op::DIV, 7, 2), 3);
+  EXPECT_EQ(semantics::int_arith(Op::DIV, -7, 2), -3);
+  EXPECT_EQ(semantics::int_arith(Op::DIV, 7, 0), kMin);
+  EXPECT_EQ(semantics::int_arith(Op::DIV, kMin, -1), kMin);
+  EXPECT_EQ(semantics::int_arith(Op::POW, 3, 4), 81);
+  EXPECT_EQ(semantics::int_arith(Op::POW, 2, 31), kMin);
+  EXPECT_EQ(semantics::int_arith(Op::POW, 2, 32), 0);  // wraps
+  EXPECT_EQ(semantics::int_arith(Op::POW, 0, -1), std::numeric_limits<int32_t>::max());
+  EXPECT_EQ(semantics::int_arith(Op::POW, -1, -3), -1);
+  EXPECT_EQ(semantics::int_arith(Op::POW, -1, -4), 1);
+  EXPECT_EQ(semantics::int_arith(Op::POW, 5, -1), 0);
+  EXPECT_EQ(semantics::int_arith(Op::POW, 5, 0), 1);
 }
 
 }  // namespace

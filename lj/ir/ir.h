@@ -232,6 +232,15 @@ LJ_IR_SLOADDEF(LJ_IR_SLOADENUM)
 #undef LJ_IR_SLOADENUM
 }  // namespace sload
 
+// TOSTR's literal: what is turned into a string (LuaJIT's IRTOSTR_*).
+namespace tostr {
+inline constexpr uint16_t kInt = 0, kNum = 1, kChar = 2;
+}  // namespace tostr
+// BUFHDR's literal: start the buffer over or append to it (IRBUFHDR_*).
+namespace bufhdr {
+inline constexpr uint16_t kReset = 0, kAppend = 1, kWrite = 2;
+}  // namespace bufhdr
+
 enum class FpMath : uint8_t {
 #define LJ_IR_FPMENUM(name, text) name,
   LJ_IR_FPMDEF(LJ_IR_FPMENUM)

@@ -180,6 +180,22 @@ void check_backend(const AsmRecipe& recipe, bool use_sse4_1 = x64::cpu_features(
       break;
     }
   }
+  bool int_div_pow = false, float_call = false;
+  for (ir::Ref r = ir::kRefFirst; r < c->trace.nins(); ++r) {
+    const ir::Ins& ins = c->trace[r];
+    int_div_pow |= (ins.o == ir::Op::DIV || ins.o == ir::Op::POW) && ins.t.is_int();
+    float_call |= ins.o == ir::Op::CALLN && ins.t.is(ir::IrType::FLOAT);
+  }
+  for (ir::Ref r = ir::kRefFirst; r < c->trace.nins(); ++r) {
+    const ir::Ins& ins = c->trace[r];
+    if (ins.o == ir::Op::SNEW) RC_TAG(ir::is_constant_ref(c->trace[ins.op1].op2) ? "SNEW at a constant offset" : "SNEW at a variable offset");
+    if (ins.o == ir::Op::TOSTR) RC_TAG("TOSTR");
+    if (ins.o == ir::Op::BUFHDR) RC_TAG(ins.op2 == ir::bufhdr::kReset ? "buffer RESET" : "buffer APPEND");
+  }
+  if (expected.outcome == ir::Outcome::kGuardExit && c->trace[expected.guard].o == ir::Op::STRTO)
+    RC_TAG("exit at STRTO (not a number)");
+  if (int_div_pow) RC_TAG("int DIV/POW helper calls");
+  if (float_call) RC_TAG("FLOAT call arguments and result");
 
   std::array<uint64_t, 64> stack{};
   for (const auto& [slot, v] : c->state.slots) stack[static_cast<size_t>(slot)] = ir::nanbox::box(v);

@@ -1,6 +1,7 @@
 #include "testing/asm/asm_trace_gen.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -37,18 +38,26 @@ constexpr ir::FpMath kFpMath[] = {ir::FpMath::FLOOR, ir::FpMath::CEIL, ir::FpMat
 
 enum Kind : uint8_t {
   kIntArith, kNumArith, kFpMathStep, kIntToNum, kNumToInt, kOverflow, kCompare,
-  kSnapshot, kCall, kMemory, kMoreMemory, kMath, kKindCount
+  kSnapshot, kCall, kMemory, kMoreMemory, kMath, kString, kKindCount
 };
+
+// String steps (AsmStep::op picks one).
+enum StringKind : uint8_t {
+  kTostrInt, kTostrNum, kTostrChar, kStrto, kSubstring, kConcat, kStringCompare, kStringKindCount
+};
+// The strings in slots 46 and 47 (what STRTO reads, what SNEW cuts).
+constexpr const char* kStrings[] = {"12", " 0x10 ", "abc", "-3.5", "", "1e5", "inf", "7x", "0b101", "hello"};
 
 // Math steps (AsmStep::op picks one): what the assembler calls C++ for, and TOBIT.
 enum MathKind : uint8_t {
   kTobit, kIntMod, kNumMod, kPow, kLdexp, kLog, kLog2, kMoreIntArith, kMoreIntArith2,
-  kIndirectCall, kMathKindCount
+  kIndirectCall, kIntDiv, kIntPow, kFloatCall, kMathKindCount
 };
 constexpr double kLdexpExponents[] = {0.0, 1.0, -3.0, 10.0, 1100.0, -1100.0};
 
 static_assert(kMemory == kMemoryStepKind);
 static_assert(kMath == kMathStepKind);
+static_assert(kString == kStringStepKind);
 
 // Memory steps (AsmStep::op picks one).
 enum MemoryKind : uint8_t {
@@ -83,12 +92,22 @@ double many_helper(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_
 
 enum Helper : uint8_t { kMix, kFma, kEight, kMany, kHelperCount };
 
+// FLOAT arguments and result (FFI-style), mixed with a double in between:
+// the SysV registers xmm0..2 carry single, double, single.
+float float_helper(float a, double b, float c) { return a - static_cast<float>(b) * c; }
+ir::Value float_value(float f) { return ir::Value{IrType::FLOAT, std::bit_cast<uint64_t>(static_cast<double>(f))}; }
+
 // The helpers appended to the test binding's call table.
 struct AsmBinding {
   TestBinding base;
   ir::Binding binding = base.binding();
   uint16_t first = 0;
+  uint16_t float_call = 0;
   AsmBinding() {
+    // A string's length is its text's (strings are the evaluator's objects).
+    binding.fields[base.field("str.len")].compute = [](const ir::Object& o) {
+      return ir::Value::integer(static_cast<int32_t>(o.text.size()));
+    };
     first = static_cast<uint16_t>(binding.calls.size());
     using Args = std::span<const ir::Value>;
     binding.calls.push_back({"mix", reinterpret_cast<uint64_t>(&mix_helper), 2, IrType::INT, 0,
@@ -111,6 +130,12 @@ struct AsmBinding {
                                    v[8].as_num(), v[9].as_num(), v[10].as_num(), v[11].as_num(),
                                    v[12].as_num(), v[13].as_num(), v[14].as_num(), v[15].as_num(),
                                    v[16].as_num(), v[17].as_num()));
+                             }});
+    float_call = static_cast<uint16_t>(binding.calls.size());
+    binding.calls.push_back({"floats", reinterpret_cast<uint64_t>(&float_helper), 3, IrType::FLOAT, 0,
+                             [](Args v) {
+                               return float_value(float_helper(static_cast<float>(v[0].as_num()), v[1].as_num(),
+                                                               static_cast<float>(v[2].as_num())));
                              }});
   }
 };
@@ -228,6 +253,7 @@ class Generator {
       case kCall: return call(s);
       case kMemory: case kMoreMemory: return memory(s);
       case kMath: return math(s);
+      case kString: return string(s);
       default: snapshot(s); break;
     }
   }
@@ -264,6 +290,13 @@ class Generator {
         return;
       }
       case kIndirectCall: return call(s, true);
+      case kIntDiv: case kIntPow: {
+        // Total at 32 bits (lj_carith_divi64/powi64 semantics): no guard.
+        const Op op = s.op % kMathKindCount == kIntDiv ? Op::DIV : Op::POW;
+        ints_.push_back(b_.emit(op, Type(IrType::INT), int_operand(s.a), int_second(s)));
+        return;
+      }
+      case kFloatCall: return float_call(s);
       case kLog: case kLog2: {
         const auto f = s.op % kMathKindCount == kLog ? ir::FpMath::LOG : ir::FpMath::LOG2;
         nums_.push_back(b_.emit(Op::FPMATH, Type(IrType::NUM), x, static_cast<Ref>(f)));
@@ -271,6 +304,100 @@ class Generator {
       }
       default: return;
     }
+  }
+
+  // ---- Strings --------------------------------------------------------------
+
+  // Slots 46 and 47 hold strings (type-checked loads); the buffer is an
+  // object of its own, named by a constant pointer as LuaJIT's tmpbuf.
+  void make_strings() {
+    if (!strings_.empty()) return;
+    for (int slot = 46; slot <= 47; ++slot) {
+      ir::Object str;
+      str.type = IrType::STR;
+      str.text = pick(kStrings, recipe_.memory[static_cast<size_t>(slot - 33)] + slot);
+      const uint64_t id = object_id(0x7400 + 0x10 * static_cast<uint64_t>(slot));
+      // Equal texts are one object (interned).
+      uint64_t same = 0;
+      for (const auto& [other, o] : state_.objects)
+        if (o.type == IrType::STR && o.text == str.text) same = other;
+      state_.objects[same ? same : id] = str;
+      state_.slots[slot] = ir::Value::object(IrType::STR, same ? same : id);
+      strings_.push_back(sload(static_cast<uint16_t>(slot), IrType::STR, ir::sload::kTypeCheck));
+    }
+    short_strings_ = strings_;
+    ir::Object buffer;
+    buffer.type = IrType::UDATA;
+    buffer_ = object_id(0x7600);
+    state_.objects[buffer_] = buffer;
+  }
+
+  Ref string_operand(uint16_t i) { return strings_[i % strings_.size()]; }
+  Ref short_string(uint16_t i) { return short_strings_[i % short_strings_.size()]; }
+  void add_short_string(Ref r) {
+    strings_.push_back(r);
+    short_strings_.push_back(r);
+  }
+
+  void string(const AsmStep& s) {
+    make_strings();
+    switch (static_cast<StringKind>(s.op % kStringKindCount)) {
+      case kTostrInt: return add_short_string(b_.emit(Op::TOSTR, Type(IrType::STR), int_operand(s.a), ir::tostr::kInt));
+      case kTostrNum: return add_short_string(b_.emit(Op::TOSTR, Type(IrType::STR), num_operand(s.a), ir::tostr::kNum));
+      case kTostrChar:
+        return add_short_string(b_.emit(Op::TOSTR, Type(IrType::STR), int_operand(s.a), ir::tostr::kChar));
+      case kStrto:
+        // A guard: exits unless the string reads as a number.
+        if (recipe_.calm) return snapshot(s);
+        snapshot(s);
+        nums_.push_back(b_.emit(Op::STRTO, Type::guarded(IrType::NUM), string_operand(s.a), 0));
+        return;
+      case kSubstring: return substring(s);
+      case kConcat: return concat(s);
+      case kStringCompare: {
+        // Interned: equal texts are equal references.
+        if (recipe_.calm) return snapshot(s);
+        snapshot(s);
+        b_.emit(s.b & 1 ? Op::EQ : Op::NE, Type::guarded(IrType::STR), string_operand(s.a), string_operand(s.b));
+        return;
+      }
+      default: return;
+    }
+  }
+
+  // As string.sub records: the length guarded, then SNEW of STRREF at a
+  // constant or variable (0 or 1) offset.
+  void substring(const AsmStep& s) {
+    if (recipe_.calm) return snapshot(s);
+    const Ref str = string_operand(s.a);
+    const int32_t length = 1 + s.b % 4;
+    const Ref offset = s.konst ? b_.kint((s.b >> 2) & 1)
+                               : b_.emit(Op::BAND, Type(IrType::INT), int_operand(s.b), b_.kint(1));
+    snapshot(s);
+    const Ref have = b_.emit(Op::FLOAD, Type(IrType::INT), str, asm_binding_tables().base.field("str.len"));
+    b_.emit(Op::GE, Type::guarded(IrType::INT), have, b_.kint(length + 1));
+    const Ref at = b_.emit(Op::STRREF, Type(IrType::P64), str, offset);
+    add_short_string(b_.emit(Op::SNEW, Type(IrType::STR), at, b_.kint(length)));
+  }
+
+  // A buffer chain (string concatenation): RESET and 1..2 pieces, its
+  // string; then sometimes APPEND 1..2 more and the longer string. Pieces
+  // are short strings only, so lengths stay bounded (under 100 bytes).
+  void concat(const AsmStep& s) {
+    const Ref buffer = b_.kptr(buffer_);
+    Ref at = b_.emit(Op::BUFHDR, Type(IrType::P64), buffer, ir::bufhdr::kReset);
+    const Ref header = at;
+    for (int i = 0; i <= (s.b & 1); ++i)
+      at = b_.emit(Op::BUFPUT, Type(IrType::P64), at, short_string(static_cast<uint16_t>(s.a + 3 * i)));
+    strings_.push_back(b_.emit(Op::BUFSTR, Type(IrType::STR), at, header));
+    if (!(s.b & 2)) return;
+    // APPEND continues the chain (its operand, as LuaJIT's, leads back to
+    // the RESET), so the first part lives as long as the appended one.
+    at = b_.emit(Op::BUFHDR, Type(IrType::P64), at, ir::bufhdr::kAppend);
+    const Ref append = at;
+    for (int i = 0; i <= ((s.b >> 2) & 1); ++i)
+      at = b_.emit(Op::BUFPUT, Type(IrType::P64), at, short_string(static_cast<uint16_t>(s.a + 5 * i + 1)));
+    strings_.push_back(b_.emit(Op::BUFSTR, Type(IrType::STR), at, append));
   }
 
   // ---- Memory ---------------------------------------------------------------
@@ -528,6 +655,18 @@ class Generator {
     (helper == kMix ? ints_ : nums_).push_back(result);
   }
 
+  // CONV float.num of two numbers, a FLOAT helper call, the result back
+  // to a number (CONV num.float): FLOAT values live only in between.
+  void float_call(const AsmStep& s) {
+    const Type single(IrType::FLOAT);
+    const uint16_t to_float = ir::conv::mode(IrType::FLOAT, IrType::NUM);
+    const Ref a = b_.emit(Op::CONV, single, num_operand(s.a), to_float);
+    const Ref c = b_.emit(Op::CONV, single, num_operand(static_cast<uint16_t>(s.a + s.b)), to_float);
+    const Ref chain = b_.emit(Op::CARG, Type(IrType::NIL), b_.emit(Op::CARG, Type(IrType::NIL), a, num_second(s)), c);
+    const Ref result = b_.emit(Op::CALLN, single, chain, asm_binding_tables().float_call);
+    nums_.push_back(b_.emit(Op::CONV, Type(IrType::NUM), result, ir::conv::mode(IrType::NUM, IrType::FLOAT)));
+  }
+
   // Slots 1..4 always, then up to 32 more naming values chosen by the seed:
   // with many slots, more values are live than there are registers.
   void snapshot(const AsmStep& s) {
@@ -542,11 +681,12 @@ class Generator {
         const std::vector<Ref>& pool = slot & 1 ? nums_ : ints_;
         r = pool[pool.size() - 1 - static_cast<size_t>((slot - 10) / 2) % pool.size()];
       } else {
-        const size_t n = ints_.size() + nums_.size() + tables_.size();
-        const size_t i = (next >> 8) % n;
-        r = i < ints_.size() ? ints_[i]
-          : i < ints_.size() + nums_.size() ? nums_[i - ints_.size()]
-                                            : tables_[i - ints_.size() - nums_.size()];
+        const size_t n = ints_.size() + nums_.size() + tables_.size() + strings_.size();
+        size_t i = (next >> 8) % n;
+        if (i < ints_.size()) r = ints_[i];
+        else if ((i -= ints_.size()) < nums_.size()) r = nums_[i];
+        else if ((i -= nums_.size()) < tables_.size()) r = tables_[i];
+        else r = strings_[i - tables_.size()];
       }
       entries.push_back(SnapEntry::make(static_cast<uint32_t>(slot), 0, r));
     }
@@ -577,6 +717,8 @@ class Generator {
   ir::MachineState state_;
   ir::Builder b_;
   std::vector<Ref> ints_, nums_, rot_nums_, rot_ints_, tables_;
+  std::vector<Ref> strings_, short_strings_;  // short: no buffer results
+  uint64_t buffer_ = 0;
   uint64_t table_a_ = 0, table_b_ = 0, template_ = 0;
   Ref function_ = 0;
   std::vector<uint8_t> upvalue_open_;

@@ -2,7 +2,9 @@
 // loads and stores through arrays, hash slots, fields and upvalues with
 // type guards that pass and fail, upvalue open/closed guards, TBAR/OBAR,
 // int and number arithmetic, TOBIT, rotations, byte swaps, MIN/MAX,
-// MOD/POW/LDEXP/log through helpers, CALLXS, overflow/conversion/comparison
+// MOD/POW/LDEXP/log and int DIV/POW through helpers, CALLXS, FLOAT call
+// arguments, strings (TOSTR, STRTO, SNEW/STRREF, buffer chains; slots 46-47
+// hold strings), overflow/conversion/comparison
 // guards, FPMATH, loops with PHI swaps and rotations, snapshots naming many values), built
 // raw and then optimized as the trace compiler would (FOLD/CSE/DCE, LOOP).
 // Any prefix of a recipe's steps is a valid recipe, so rapidcheck shrinks.
@@ -54,6 +56,9 @@ inline constexpr uint8_t kMemoryStepKind = 9;
 // Math steps: TOBIT, BROL/BROR/BSWAP, integer MIN/MAX, and MOD, POW, LDEXP,
 // log/log2 (calls the assembler makes to C++).
 inline constexpr uint8_t kMathStepKind = 11;
+// String steps: TOSTR (int, num, char), STRTO, SNEW of STRREF behind a
+// length guard, BUFHDR/BUFPUT/BUFSTR chains, EQ/NE of interned strings.
+inline constexpr uint8_t kStringStepKind = 12;
 
 rc::Gen<AsmStep> arbitrary_asm_step();
 rc::Gen<AsmRecipe> arbitrary_asm_recipe();

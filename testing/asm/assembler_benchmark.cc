@@ -22,7 +22,8 @@ namespace {
 // about `target` instructions; `loops` adds LOOP, PHIs and a copied body.
 // Without `math` the steps are of the kinds the rows measured before math
 // steps existed (kinds below kMathStepKind), so their figures compare.
-ir::Trace make_trace(uint32_t target, bool loops, bool memory_heavy = false, bool math = false) {
+ir::Trace make_trace(uint32_t target, bool loops, bool memory_heavy = false, bool math = false,
+                     bool strings = false) {
   AsmRecipe recipe;
   recipe.loops = loops;
   recipe.rotate = loops;
@@ -35,7 +36,9 @@ ir::Trace make_trace(uint32_t target, bool loops, bool memory_heavy = false, boo
     AsmStep s;
     s.kind = static_cast<uint8_t>(next());
     if (!math) s.kind %= kMathStepKind;
-    if (memory_heavy && s.kind % 3 != 0) s.kind = kMemoryStepKind;
+    // With strings, one step in three is a string step (from the memory share).
+    if (strings && s.kind % 3 == 1) s.kind = kStringStepKind;
+    else if (memory_heavy && s.kind % 3 != 0) s.kind = kMemoryStepKind;
     s.op = static_cast<uint8_t>(next());
     s.a = static_cast<uint16_t>(next());
     s.b = static_cast<uint16_t>(next());
@@ -50,12 +53,14 @@ ir::Trace make_trace(uint32_t target, bool loops, bool memory_heavy = false, boo
 }
 
 // Arguments: loop (0/1), memory-heavy (0/1), fuse loads into their users
-// (0/1), math steps (0/1: MOD/POW/LDEXP/log through helper calls, TOBIT).
+// (0/1), math steps (0/1: MOD/POW/LDEXP/log through helper calls, TOBIT;
+// int DIV/POW, FLOAT calls; every step kind), string steps (0/1: one step in
+// three TOSTR, STRTO, SNEW, buffer chains).
 void BM_AssembleTrace(benchmark::State& state) {
   const bool loops = state.range(0) != 0;
   const bool memory_heavy = state.range(1) != 0;
   const bool math = state.range(3) != 0;
-  const ir::Trace trace = make_trace(500, loops, memory_heavy, math);
+  const ir::Trace trace = make_trace(500, loops, memory_heavy, math, state.range(4) != 0);
   static const x64::TraceAbi abi;
   mcode::McodeSpace space;
   x64::AssembleOptions options;
@@ -86,17 +91,20 @@ void BM_AssembleTrace(benchmark::State& state) {
   std::string label = loops ? "loop" : "straight";
   if (memory_heavy) label += options.fuse_loads ? ", memory, fused" : ", memory, not fused";
   if (math) label += ", math helpers";
+  if (state.range(4)) label += ", strings";
   state.SetLabel(label);
 }
 BENCHMARK(BM_AssembleTrace)
-    ->Args({0, 0, 1, 0})
-    ->Args({1, 0, 1, 0})
-    ->Args({0, 1, 0, 0})
-    ->Args({0, 1, 1, 0})
-    ->Args({1, 1, 0, 0})
-    ->Args({1, 1, 1, 0})
-    ->Args({0, 1, 1, 1})
-    ->Args({1, 1, 1, 1})
+    ->Args({0, 0, 1, 0, 0})
+    ->Args({1, 0, 1, 0, 0})
+    ->Args({0, 1, 0, 0, 0})
+    ->Args({0, 1, 1, 0, 0})
+    ->Args({1, 1, 0, 0, 0})
+    ->Args({1, 1, 1, 0, 0})
+    ->Args({0, 1, 1, 1, 0})
+    ->Args({1, 1, 1, 1, 0})
+    ->Args({0, 1, 1, 1, 1})
+    ->Args({1, 1, 1, 1, 1})
     ->Unit(benchmark::kMicrosecond);
 
 // A numeric for loop as LuaJIT records it: i and 12 accumulators carried by

@@ -1,6 +1,8 @@
 #include "testing/asm/test_heap.h"
 
+#include <algorithm>
 #include <bit>
+#include <cstdio>
 #include <cmath>
 #include <stdexcept>
 
@@ -62,6 +64,37 @@ struct HeapHelpers {
     const uint64_t id = current_heap->new_object();
     current_heap->copy_object(id, source);
     return id;
+  }
+  // Strings: built with the C library's formatting (the evaluator has its
+  // own); STRTO answers with the evaluator's reading of numbers.
+  static uint64_t str_new(x64::TraceContext*, const char* bytes, int32_t length) {
+    return current_heap->intern(std::string_view(bytes, static_cast<size_t>(length)));
+  }
+  static uint64_t str_from_int(x64::TraceContext*, int32_t v) {
+    char text[16];
+    return current_heap->intern(std::string_view(text, static_cast<size_t>(std::snprintf(text, sizeof text, "%d", v))));
+  }
+  static uint64_t str_from_num(x64::TraceContext*, double v) {
+    char text[40];
+    const int n = std::isnan(v) ? std::snprintf(text, sizeof text, "nan") : std::snprintf(text, sizeof text, "%.14g", v);
+    return current_heap->intern(std::string_view(text, static_cast<size_t>(n)));
+  }
+  static uint64_t str_from_char(x64::TraceContext*, int32_t c) {
+    const char byte = static_cast<char>(c);
+    return current_heap->intern(std::string_view(&byte, 1));
+  }
+  static double str_to_num(x64::TraceContext* ctx, uint64_t str) {
+    double value = 0;
+    ctx->helper_answer = ir::semantics::string_to_number(current_heap->text(current_heap->block(str)), &value);
+    return value;
+  }
+  static uint64_t buf_put(x64::TraceContext*, uint64_t buffer, uint64_t str) {
+    TestHeap::Block& b = current_heap->block(buffer);
+    current_heap->set_text(b, current_heap->text(b) + current_heap->text(current_heap->block(str)));
+    return buffer;
+  }
+  static uint64_t buf_str(x64::TraceContext*, uint64_t buffer) {
+    return current_heap->intern(current_heap->text(current_heap->block(buffer)));
   }
 };
 
@@ -131,6 +164,15 @@ const x64::ObjectLayout& TestHeap::layout(const ir::Binding& binding) {
     l.tdup = x64::guarded<&HeapHelpers::tdup>::address();
     l.gc_counters = reinterpret_cast<uint64_t>(&gc());
     l.gc_step = x64::guarded<&HeapHelpers::gc_step>::address();
+    l.string_data = offsetof(Block, chars);
+    l.buffer_length = static_cast<int32_t>(binding.fields[*binding.field_by_name("str.len")].offset);
+    l.str_new = x64::guarded<&HeapHelpers::str_new>::address();
+    l.str_from_int = x64::guarded<&HeapHelpers::str_from_int>::address();
+    l.str_from_num = x64::guarded<&HeapHelpers::str_from_num>::address();
+    l.str_from_char = x64::guarded<&HeapHelpers::str_from_char>::address();
+    l.str_to_num = reinterpret_cast<uint64_t>(&HeapHelpers::str_to_num);
+    l.buf_put = x64::guarded<&HeapHelpers::buf_put>::address();
+    l.buf_str = x64::guarded<&HeapHelpers::buf_str>::address();
     return l;
   }();
   return layout;
@@ -143,6 +185,31 @@ uint64_t TestHeap::raw_field(uint16_t field, const ir::Value& v) const {
   if (t == ir::IrType::NUM) return std::bit_cast<uint64_t>(v.to_number());
   const int width = field_width(t);
   return width == 8 ? v.bits : v.bits & ((uint64_t{1} << (8 * width)) - 1);
+}
+
+std::string TestHeap::text(const Block& b) const {
+  const uint32_t offset = binding_.fields[*binding_.field_by_name("str.len")].offset;
+  const auto length = static_cast<uint32_t>(b.fields[offset / 8]);
+  check(length <= kMaxString, "string length beyond the test heap's");
+  return std::string(b.chars.data(), length);
+}
+
+void TestHeap::set_text(Block& b, std::string_view text) const {
+  if (text.size() > kMaxString) throw std::runtime_error("string too long for the test heap");
+  const uint32_t offset = binding_.fields[*binding_.field_by_name("str.len")].offset;
+  b.fields[offset / 8] = text.size();
+  std::copy(text.begin(), text.end(), b.chars.begin());
+}
+
+// The string block holding `text`, made if there is none.
+uint64_t TestHeap::intern(std::string_view text) {
+  for (const auto& b : blocks_)
+    if (b->type == ir::IrType::STR && this->text(*b) == text) return reinterpret_cast<uint64_t>(b.get());
+  const uint64_t id = new_object();
+  Block& b = block(id);
+  b.type = ir::IrType::STR;
+  set_text(b, text);
+  return id;
 }
 
 void TestHeap::store_object(Block& b, uint64_t id, const ir::Object& o) {
@@ -165,6 +232,7 @@ void TestHeap::store_object(Block& b, uint64_t id, const ir::Object& o) {
     b.nodes[i] = Node{ir::nanbox::box(o.hash[i].second), ir::nanbox::box(o.hash[i].first), 0};
   b.marked = o.marked;
   b.gclist = 0;
+  set_text(b, o.text);
   for (size_t i = 0; i < o.upvalues.size(); ++i) {
     Upvalue& uv = b.cells[i];
     uv.closed = !(i < o.upvalue_open.size() && o.upvalue_open[i]);
@@ -309,6 +377,7 @@ class TestHeap::Comparison {
         return absl::StrFormat("upvalue %d: %#x, evaluator %#x", i, *b.cells[i].value,
                                ir::nanbox::box(o.upvalues[i]));
     if (b.marked != o.marked) return absl::StrFormat("GC colour %#x, evaluator %#x", b.marked, o.marked);
+    if (heap_.text(b) != o.text) return absl::StrFormat("text \"%s\", evaluator \"%s\"", heap_.text(b), o.text);
     if (heap_.on_gray_again_list(id) != o.gray_again)
       return absl::StrFormat("on the gray-again list: %d, evaluator %d", !o.gray_again, o.gray_again);
     return "";

@@ -16,8 +16,11 @@
 //                flag and a colour byte
 //   marked, gclist  the GC colour byte (ir::gc_marked) and the gray-again
 //                list link (TBAR pushes a black table on that list)
+//   str.len, chars  a string's or string buffer's length (the binding's
+//                field, 32 bits) and bytes (kMaxString at most). Strings
+//                are interned over the heap: one block per content.
 //
-// The helpers the layout names (href, newref, tnew, tdup) work on the heap
+// The helpers the layout names (href, newref, tnew, tdup, the string ones) work on the heap
 // that is current (TestHeap::activate); newref fails when a hash part is
 // full, tnew when the array is too big.
 #pragma once
@@ -29,6 +32,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -43,6 +47,7 @@ class TestHeap {
   static constexpr int kNodes = 8;
   static constexpr int kMaxArray = 16;
   static constexpr int kMaxUpvalues = 8;
+  static constexpr int kMaxString = 256;
 
   explicit TestHeap(const ir::Binding& binding);
   ~TestHeap();
@@ -98,6 +103,7 @@ class TestHeap {
   };
   struct Block {
     std::array<uint64_t, 16> fields{};
+    std::array<char, kMaxString> chars{};  // a string's or buffer's bytes
     std::array<uint64_t, kMaxUpvalues> upvalues{};  // Upvalue* each
     std::array<uint64_t, kMaxArray> array{};
     std::array<Node, kNodes> nodes{};
@@ -116,6 +122,10 @@ class TestHeap {
   uint64_t* hash_slot(uint64_t table, uint64_t boxed_key, bool create);
   uint64_t raw_field(uint16_t field, const ir::Value& v) const;
   bool on_gray_again_list(uint64_t id) const;
+  // Strings and buffers: the block's bytes, and the interned string of `text`.
+  std::string text(const Block& b) const;
+  void set_text(Block& b, std::string_view text) const;
+  uint64_t intern(std::string_view text);
 
   friend struct HeapHelpers;
   const ir::Binding& binding_;

@@ -78,6 +78,27 @@ int32_t int_mod(int32_t a, int32_t b) {
   return r != 0 && (r ^ b) < 0 ? r + b : r;
 }
 double num_mod(double a, double b) { return a - std::floor(a / b) * b; }
+// 32-bit lj_carith_divi64: the two cases idiv would trap on give INT_MIN.
+int32_t int_div(int32_t a, int32_t b) {
+  const bool traps = b == 0 || (b == -1 && a == std::numeric_limits<int32_t>::min());
+  return traps ? std::numeric_limits<int32_t>::min() : a / b;
+}
+// 32-bit lj_carith_powi64: square-and-multiply modulo 2^32; negative
+// exponents leave only |x| <= 1 non-zero (0 gives INT_MAX).
+int32_t int_pow(int32_t x, int32_t k) {
+  if (k < 0) {
+    switch (x) {
+      case 0: return std::numeric_limits<int32_t>::max();
+      case 1: return 1;
+      case -1: return k % 2 == 0 ? 1 : -1;
+      default: return 0;
+    }
+  }
+  uint64_t power = 1;
+  for (uint64_t square = static_cast<uint32_t>(x); k > 0; k /= 2, square = (square * square) & 0xffffffffu)
+    if (k % 2) power = (power * square) & 0xffffffffu;
+  return static_cast<int32_t>(static_cast<uint32_t>(power));
+}
 double pow(double a, double b) { return std::pow(a, b); }
 double ldexp(double a, double e) {
   // The exponent truncated as cvttsd2si does: NaN and out-of-range give INT_MIN.
@@ -619,12 +640,12 @@ class Assembler {
     const Ins& ins = at(b);
     if (ins.op_info().op1 != ir::OperandKind::ref || is_const(ins.op1)) return false;
     switch (ins.o) {
-      case Op::ADD: case Op::SUB: case Op::MUL: case Op::DIV: case Op::BAND: case Op::BOR:
+      case Op::ADD: case Op::SUB: case Op::MUL: case Op::BAND: case Op::BOR:
       case Op::BXOR: case Op::ADDOV: case Op::SUBOV: case Op::MULOV: case Op::NEG: case Op::ABS:
       case Op::BNOT: case Op::BSHL: case Op::BSHR: case Op::BSAR: case Op::BROL: case Op::BROR:
       case Op::BSWAP:
         return true;
-      case Op::FPMATH:
+      case Op::DIV: case Op::FPMATH:
         return math_helper(ins) == 0;
       default:
         return false;
@@ -711,7 +732,8 @@ class Assembler {
     // Sunk allocations, their stores and references into them leave their
     // work to the exits.
     if (part_of_sunk_object(r)) return;
-    const bool side_effect = ins.op_info().kind == ir::OpKind::kStore;
+    // The buffer ops write the buffer whether or not their result is used.
+    const bool side_effect = ins.op_info().kind == ir::OpKind::kStore || ins.o == Op::BUFHDR || ins.o == Op::BUFPUT;
     if (!ins.t.is_guard() && !side_effect && !holds(h.reg, r) && !h.has_spill()) return;  // dead
     if (ins.t.is_guard()) keep_snapshot_alive(covering_snapshot(r));
     lower(r, ins);
@@ -740,11 +762,15 @@ class Assembler {
     switch (ins.o) {
       case Op::SLOAD: return lower_sload(r, ins);
       case Op::MOD: case Op::POW: case Op::LDEXP: return lower_math_call(r, ins);
+      case Op::DIV:
+        if (is_num) return lower_num_arith(r, ins.op1, ins.op2, ins.o);
+        if (is_int) return lower_math_call(r, ins);
+        break;
       case Op::TOBIT: return lower_tobit(r, ins);
       case Op::BSWAP: if (is_int) return lower_bswap(r, ins); break;
-      case Op::ADD: case Op::SUB: case Op::MUL: case Op::DIV:
+      case Op::ADD: case Op::SUB: case Op::MUL:
         if (is_num) return lower_num_arith(r, ins.op1, ins.op2, ins.o);
-        if (is_int && ins.o != Op::DIV) return lower_int_arith(r, ins, false);
+        if (is_int) return lower_int_arith(r, ins, false);
         break;
       case Op::BAND: case Op::BOR: case Op::BXOR:
         if (is_int) return lower_int_arith(r, ins, false);
@@ -780,6 +806,10 @@ class Assembler {
       case Op::TBAR: return lower_table_barrier(ins);
       case Op::OBAR: return lower_upvalue_barrier(r, ins);
       case Op::XBAR: return;  // an FFI memory barrier: no code on x86
+      case Op::STRREF: return lower_strref(r, ins);
+      case Op::BUFHDR: return lower_bufhdr(r, ins);
+      case Op::SNEW: case Op::TOSTR: case Op::STRTO: case Op::BUFPUT: case Op::BUFSTR:
+        return lower_string_helper(r, ins);
       default:
         if (ir::is_comparison(ins.o)) return ins.t.is_num() ? lower_num_compare(r, ins) : lower_int_compare(r, ins);
         break;
@@ -1006,7 +1036,7 @@ class Assembler {
     if (!helper) not_yet();
     HelperArgs args{HelperArg::value(ins.op1)};
     if (ins.o != Op::FPMATH) args.push_back(HelperArg::value(ins.op2));
-    call_helper(r, helper, args, false);
+    call_helper(r, helper, args, AfterCall::kNothing);
   }
 
   // The C++ function an arithmetic op is lowered to, 0 if inline (or NYI).
@@ -1016,7 +1046,10 @@ class Assembler {
       case Op::MOD:
         if (num) return reinterpret_cast<uint64_t>(&math::num_mod);
         return ins.t.is_int() ? reinterpret_cast<uint64_t>(&math::int_mod) : 0;
-      case Op::POW: return num ? reinterpret_cast<uint64_t>(&math::pow) : 0;
+      case Op::DIV: return ins.t.is_int() ? reinterpret_cast<uint64_t>(&math::int_div) : 0;
+      case Op::POW:
+        if (num) return reinterpret_cast<uint64_t>(&math::pow);
+        return ins.t.is_int() ? reinterpret_cast<uint64_t>(&math::int_pow) : 0;
       case Op::LDEXP: return num ? reinterpret_cast<uint64_t>(&math::ldexp) : 0;
       case Op::FPMATH:
         switch (static_cast<ir::FpMath>(ins.op2)) {
@@ -1034,6 +1067,14 @@ class Assembler {
       const Reg dest = define(r);
       const Reg from = use(ins.op1);
       e_.cvtsi2sd(fpr(dest), gpr32(from));
+      return;
+    }
+    // FLOAT (FFI call arguments and results) lives in an XMM's low 32 bits.
+    const bool to_float = dst == ir::IrType::FLOAT && src == ir::IrType::NUM;
+    if (to_float || (dst == ir::IrType::NUM && src == ir::IrType::FLOAT)) {
+      const Reg dest = define(r);
+      const Reg from = use(ins.op1);
+      e_.sse(to_float ? SseOp::cvtsd2ss : SseOp::cvtss2sd, fpr(dest), fpr(from));
       return;
     }
     // int <- num, exact or exit: truncate, convert back, compare.
@@ -1342,6 +1383,59 @@ class Assembler {
     if (from_table) e_.mov(gpr(dest), Mem::at(gpr(table), l.table_node));
   }
 
+  // ---- Strings and string buffers (docs/assembler.md, "Strings") ----------
+
+  // STRREF(str, offset): the address of byte `offset` of the string. A
+  // variable offset is an int: `mov r32, r32` clears its register's upper
+  // half first (a helper's int result in eax leaves it undefined).
+  void lower_strref(Ref r, const Ins& ins) {
+    const int32_t data = layout().string_data;
+    if (data < 0) not_yet();
+    const Reg dest = define(r);
+    if (is_kint(ins.op2)) return e_.lea(gpr(dest), Mem::at(gpr(use(ins.op1)), data + at(ins.op2).int_value()));
+    const Reg str = use(ins.op1);
+    const Reg offset = use(ins.op2);
+    e_.lea(gpr(dest), Mem::at(gpr(str), gpr(offset), 1, data));
+    e_.mov(gpr32(offset), gpr32(offset));
+  }
+
+  // BUFHDR(buffer, mode): the buffer itself; RESET also empties it inline
+  // (as LuaJIT's asm_bufhdr sets sb->w = sb->b).
+  void lower_bufhdr(Ref r, const Ins& ins) {
+    const bool reset = ins.op2 == ir::bufhdr::kReset;
+    if ((!reset && ins.op2 != ir::bufhdr::kAppend) || (reset && layout().buffer_length < 0)) not_yet();
+    const Reg dest = define(r);
+    if (reset) e_.mov(Mem::at(gpr(dest), layout().buffer_length, Width::k32), 0);
+    left_into(dest, ins.op1);
+  }
+
+  // SNEW, TOSTR, STRTO, BUFPUT, BUFSTR: the layout's helpers (LuaJIT's
+  // lj_str_new, lj_strfmt_int/num, lj_str_fromchar-like, lj_strscan_num,
+  // lj_buf_putstr, lj_buf_tostr), the TraceContext first.
+  void lower_string_helper(Ref r, const Ins& ins) {
+    const ObjectLayout& l = layout();
+    HelperArgs args{HelperArg::context(), HelperArg::value(ins.op1)};
+    uint64_t helper = 0;
+    switch (ins.o) {
+      case Op::SNEW: helper = l.str_new; args.push_back(HelperArg::value(ins.op2)); break;
+      case Op::TOSTR: helper = tostr_helper(ins.op2); break;
+      case Op::STRTO: helper = l.str_to_num; break;
+      case Op::BUFPUT: helper = l.buf_put; args.push_back(HelperArg::value(ins.op2)); break;
+      case Op::BUFSTR: helper = l.buf_str; break;
+      default: break;
+    }
+    if (!helper) not_yet();
+    call_helper(r, helper, args, ins.o == Op::STRTO ? AfterCall::kAnswer : AfterCall::kFailure);
+  }
+  uint64_t tostr_helper(uint16_t mode) {
+    switch (mode) {
+      case ir::tostr::kInt: return layout().str_from_int;
+      case ir::tostr::kNum: return layout().str_from_num;
+      case ir::tostr::kChar: return layout().str_from_char;
+      default: return 0;
+    }
+  }
+
   // UREFO / UREFC: function -> upvalue object -> its value slot: the
   // pointer it holds (UREFO), or its own cell (UREFC, closed upvalues; the
   // pointer when the layout has no cell offset). Guarded: UREFO exits once
@@ -1390,7 +1484,7 @@ class Assembler {
     if (!is_op(ins.op1, Op::UREFC) || !l.barrier_upvalue || l.upvalue_cell < 0) not_yet();
     const ir::IrType t = at(ins.op2).t.base();
     if (t != ir::IrType::TAB && t != ir::IrType::FUNC && t != ir::IrType::UDATA) return;
-    call_helper(r, l.barrier_upvalue, {HelperArg::context(), HelperArg::value(ins.op1), HelperArg::value(ins.op2)}, false);
+    call_helper(r, l.barrier_upvalue, {HelperArg::context(), HelperArg::value(ins.op1), HelperArg::value(ins.op2)}, AfterCall::kNothing);
   }
 
   // ABC(size, index): exits unless index < size, unsigned.
@@ -1417,25 +1511,30 @@ class Assembler {
     const bool insert = ins.o == Op::NEWREF;
     const uint64_t helper = insert ? layout().newref : layout().href;
     if (!helper) not_yet();
-    call_helper(r, helper, {HelperArg::context(), HelperArg::value(ins.op1), HelperArg::boxed(ins.op2)}, can_fail(ins.o));
+    call_helper(r, helper, {HelperArg::context(), HelperArg::value(ins.op1), HelperArg::boxed(ins.op2)},
+                can_fail(ins.o) ? AfterCall::kFailure : AfterCall::kNothing);
   }
 
   void lower_allocation(Ref r, const Ins& ins) {
     if (ins.o == Op::TNEW) {
       if (!layout().tnew) not_yet();
-      return call_helper(r, layout().tnew, {HelperArg::context(), HelperArg::immediate_of(ins.op1), HelperArg::immediate_of(ins.op2)}, true);
+      return call_helper(r, layout().tnew, {HelperArg::context(), HelperArg::immediate_of(ins.op1), HelperArg::immediate_of(ins.op2)}, AfterCall::kFailure);
     }
     if (!layout().tdup) not_yet();
-    call_helper(r, layout().tdup, {HelperArg::context(), HelperArg::value(ins.op1)}, true);
+    call_helper(r, layout().tdup, {HelperArg::context(), HelperArg::value(ins.op1)}, AfterCall::kFailure);
   }
 
   // Ops whose helper may fail: an exit follows the call (a guard in effect).
-  static bool can_fail(Op op) { return op == Op::NEWREF || op == Op::TNEW || op == Op::TDUP || op == Op::GCSTEP; }
+  static bool can_fail(Op op) {
+    return op == Op::NEWREF || op == Op::TNEW || op == Op::TDUP || op == Op::GCSTEP || op == Op::SNEW ||
+           op == Op::TOSTR || op == Op::BUFPUT || op == Op::BUFSTR;
+  }
   // Ops lowered as a call to a helper (caller-saved registers clobbered).
   static bool calls_helper(const Ins& ins) {
     const Op op = ins.o;
     return is_call(op) || op == Op::HREF || op == Op::NEWREF || op == Op::TNEW || op == Op::TDUP ||
-           op == Op::GCSTEP || op == Op::OBAR || math_helper(ins) != 0;
+           op == Op::GCSTEP || op == Op::OBAR || op == Op::SNEW || op == Op::TOSTR || op == Op::STRTO ||
+           op == Op::BUFPUT || op == Op::BUFSTR || math_helper(ins) != 0;
   }
   static bool is_call(Op op) {
     return op == Op::CALLN || op == Op::CALLA || op == Op::CALLL || op == Op::CALLS || op == Op::CALLXS;
@@ -1470,13 +1569,13 @@ class Assembler {
   // Each argument's SysV register: integers, pointers, boxed values and
   // the context in rdi rsi rdx rcx r8 r9, doubles in xmm0..7; the rest go
   // to the stack, in order (kNoReg here, then 8 bytes each from [rsp] at
-  // the call). FLOAT arguments are not lowered.
+  // the call). FLOAT arguments go where doubles go, as their low 32 bits.
   ArgRegs argument_registers(const HelperArgs& args) {
     ArgRegs regs;
     size_t ints = 0, fps = 0;
     for (const HelperArg& a : args) {
       if (a.kind == HelperArg::Kind::kValue && at(a.ref).t.is_fp()) {
-        if (!at(a.ref).t.is_num()) not_yet();
+        if (is_const(a.ref) && !at(a.ref).t.is_num()) not_yet();
         regs.push_back(fps < kFpArgRegs ? static_cast<Reg>(regalloc::kFirstFpr + fps++) : kNoReg);
       } else {
         regs.push_back(ints < std::size(kIntArgRegs) ? kIntArgRegs[ints++] : kNoReg);
@@ -1543,7 +1642,7 @@ class Assembler {
     if (refs.size() != info.nargs) not_yet();
     HelperArgs args;
     for (Ref a : refs) args.push_back(HelperArg::value(a));
-    call_helper(r, info.address, args, false);
+    call_helper(r, info.address, args, AfterCall::kNothing);
   }
 
   // CALLXS: the callee is op2, a function pointer value. A constant one is
@@ -1557,8 +1656,8 @@ class Assembler {
       gather_args(ins.op1, args_scratch_);
       for (Ref a : args_scratch_) args.push_back(HelperArg::value(a));
     }
-    if (is_const(ins.op2)) return call_helper(r, trace_.payload64(ins.op2), args, false);
-    call_helper(r, 0, args, false, CallWhen::kAlways, ins.op2);
+    if (is_const(ins.op2)) return call_helper(r, trace_.payload64(ins.op2), args, AfterCall::kNothing);
+    call_helper(r, 0, args, AfterCall::kNothing, CallWhen::kAlways, ins.op2);
   }
 
   // `only_when` (GCSTEP): the call and its guard are skipped unless the
@@ -1566,8 +1665,12 @@ class Assembler {
   // spill slots are valid on both paths).
   enum class CallWhen : uint8_t { kAlways, kGcDebt };
   // `callee` (CALLXS): a value holding the address to call instead.
-  void call_helper(Ref r, uint64_t address, const HelperArgs& args, bool can_fail,
+  // What the trace checks right after the call: nothing, the guarded<>
+  // helper's failure flag, or the helper's yes/no answer (exit on "no").
+  enum class AfterCall : uint8_t { kNothing, kFailure, kAnswer };
+  void call_helper(Ref r, uint64_t address, const HelperArgs& args, AfterCall after,
                    CallWhen only_when = CallWhen::kAlways, Ref callee = 0) {
+    const bool can_fail = after == AfterCall::kFailure;
     const Ins& ins = at(r);
     const ArgRegs arg_regs = argument_registers(args);
     if (can_fail) keep_snapshot_alive(covering_snapshot(r));
@@ -1590,6 +1693,9 @@ class Assembler {
     if (can_fail) {
       guard(Cond::kNE, r);
       e_.cmp(Mem::at(kContextReg, offsetof(TraceContext, helper_failed), Width::k8), 0);
+    } else if (after == AfterCall::kAnswer) {
+      guard(Cond::kE, r);
+      e_.cmp(Mem::at(kContextReg, offsetof(TraceContext, helper_answer), Width::k8), 0);
     }
     const int stack_bytes = stack_arguments(args, arg_regs);
     if (callee) call_through_register(callee, arg_regs, stack_bytes);
@@ -1610,7 +1716,7 @@ class Assembler {
   // step helper, which may fail (out of memory): then exit.
   void lower_gcstep(Ref r) {
     if (!layout().gc_step || !layout().gc_counters) not_yet();
-    call_helper(r, layout().gc_step, {HelperArg::context()}, true, CallWhen::kGcDebt);
+    call_helper(r, layout().gc_step, {HelperArg::context()}, AfterCall::kFailure, CallWhen::kGcDebt);
   }
 
   // `call reg` with the callee in a register no argument is loaded into

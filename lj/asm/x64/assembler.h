@@ -76,6 +76,21 @@ struct ObjectLayout {
   int32_t upvalue_marked = -1;  // upvalue object -> its colour byte
   uint64_t gc_grayagain = 0;
   uint64_t barrier_upvalue = 0;
+  // Strings (a string's length is the binding's "str.len" field) and string
+  // buffers (their length at buffer_length, their bytes at string_data, as
+  // a string's). STRREF is `lea [str + string_data + offset]`; BUFHDR RESET
+  // zeroes the buffer's 32-bit length inline; the rest are helpers, all but
+  // str_to_num able to fail (out of memory). < 0 / 0: NYI.
+  int32_t string_data = -1;
+  int32_t buffer_length = -1;
+  uint64_t str_new = 0;        // string (ctx, const char* bytes, int32_t length)   [SNEW]
+  uint64_t str_from_int = 0;   // string (ctx, int32_t)                             [TOSTR INT]
+  uint64_t str_from_num = 0;   // string (ctx, double)                              [TOSTR NUM]
+  uint64_t str_from_char = 0;  // string (ctx, int32_t): one byte                   [TOSTR CHAR]
+  // double (ctx, string): sets ctx->helper_answer to whether it was a number.
+  uint64_t str_to_num = 0;     // [STRTO, a guard on the answer]
+  uint64_t buf_put = 0;        // buffer (ctx, buffer, string): appends             [BUFPUT]
+  uint64_t buf_str = 0;        // string (ctx, buffer): its contents interned       [BUFSTR]
 };
 
 struct AssembleOptions {

@@ -36,6 +36,7 @@ namespace lj::x64 {
   _(addsd, "addsd", 0xF2, 0x58, 64) _(mulsd, "mulsd", 0xF2, 0x59, 64) \
   _(subsd, "subsd", 0xF2, 0x5C, 64) _(minsd, "minsd", 0xF2, 0x5D, 64) \
   _(divsd, "divsd", 0xF2, 0x5E, 64) _(maxsd, "maxsd", 0xF2, 0x5F, 64) \
+  _(cvtsd2ss, "cvtsd2ss", 0xF2, 0x5A, 64) _(cvtss2sd, "cvtss2sd", 0xF3, 0x5A, 32) \
   _(ucomisd, "ucomisd", 0x66, 0x2E, 64) _(andpd, "andpd", 0x66, 0x54, 128) \
   _(xorpd, "xorpd", 0x66, 0x57, 128) _(movaps, "movaps", 0x00, 0x28, 128)
 

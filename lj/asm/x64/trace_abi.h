@@ -107,6 +107,9 @@ struct TraceContext {
   ExitHandlerFn exit_handler = nullptr;  // called at every exit
   void* user = nullptr;                  // the VM's own state
   uint8_t helper_failed = 0;             // set by guarded<>, checked after calls
+  // A helper's yes/no answer beside its result, checked by a guard after the
+  // call (STRTO: the string held a number), as LuaJIT's lj_strscan_num's.
+  uint8_t helper_answer = 0;
   std::exception_ptr pending_error;      // the error a guarded helper caught
 
   bool has_pending_error() const { return helper_failed != 0; }
