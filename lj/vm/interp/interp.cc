@@ -122,6 +122,13 @@ static_assert(primitive_constant(bc::kPriNil) == TValue::nil() &&
   return reinterpret_cast<Function*>(base[-2].u64 & TValue::kPayloadMask);
 }
 
+// Moves nres results to dst as a caller that wants `wanted` of them.
+[[gnu::always_inline]] inline void return_fixed(TValue* dst, const TValue* res, uint32_t nres, uint32_t wanted) {
+  uint32_t copied = nres < wanted ? nres : wanted;
+  for (uint32_t i = 0; i < copied; i++) dst[i] = res[i];
+  for (uint32_t i = copied; i < wanted; i++) dst[i] = TValue::nil();
+}
+
 // A string constant of the running prototype (boxed once by the loader).
 [[gnu::always_inline]] inline TValue string_constant(const Proto* pt, uint32_t index) {
   return TValue::gc_trusted(pt->kgc(index), vm::TypeTag::String);
@@ -143,7 +150,10 @@ template <Arith op, Operands form>
   TValue x = form == Operands::NV ? pt->knum(c) : base[b];
   TValue y = form == Operands::VN ? pt->knum(c) : form == Operands::NV ? base[b] : base[c];
   if (!x.is_number() || !y.is_number()) [[unlikely]] return false;
-  base[bc::AOf(ins)] = TValue::number(arith(op, x.as_number(), y.as_number()));
+  // Negation and pow can make a NaN other than the canonical one.
+  static_assert(op != Arith::Unm, "negation flips a NaN's sign: it needs TValue::number");
+  double r = arith(op, x.as_number(), y.as_number());
+  base[bc::AOf(ins)] = op == Arith::Pow ? TValue::number(r) : TValue::number_from_arith(r);
   return true;
 }
 
@@ -152,22 +162,23 @@ template <Arith op, Operands form>
   return holds ? pc + 1 + bc::JOf(*pc) : pc + 1;
 }
 
-// ISLT/ISGE/ISLE/ISGT on two numbers (false: the generic path).
+// ISLT/ISGE/ISLE/ISGT on two numbers: the next pc (null: the generic path;
+// pc goes by value, so the loop's pc can live in a register).
 template <Op op>
-[[gnu::always_inline]] inline bool order_numbers(const TValue* base, uint32_t ins, const uint32_t*& pc) {
+[[gnu::always_inline]] inline const uint32_t* order_numbers(const TValue* base, uint32_t ins, const uint32_t* pc) {
   TValue x = base[bc::AOf(ins)], y = base[bc::DOf(ins)];
-  if (!x.is_number() || !y.is_number()) [[unlikely]] return false;
+  if (!x.is_number() || !y.is_number()) [[unlikely]] return nullptr;
   double a = x.as_number(), b = y.as_number();
   bool holds = op == Op::ISLT ? a < b : op == Op::ISGE ? !(a < b) : op == Op::ISLE ? a <= b : !(a <= b);
-  pc = branch(pc, holds);
-  return true;
+  return branch(pc, holds);
 }
 
 // ISEQ*/ISNE* when no __eq can decide: everything except two distinct
-// tables or two distinct userdata under ISEQV/ISNEV (false: the generic path).
+// tables or two distinct userdata under ISEQV/ISNEV: the next pc (null: the
+// generic path).
 template <Op op>
-[[gnu::always_inline]] inline bool equal_raw(const TValue* base, const Proto* pt, uint32_t ins,
-                                             const uint32_t*& pc) {
+[[gnu::always_inline]] inline const uint32_t* equal_raw(const TValue* base, const Proto* pt, uint32_t ins,
+                                                        const uint32_t* pc) {
   constexpr bool kWantEqual = op == Op::ISEQV || op == Op::ISEQS || op == Op::ISEQN || op == Op::ISEQP;
   TValue x = base[bc::AOf(ins)];
   uint32_t d = bc::DOf(ins);
@@ -176,7 +187,7 @@ template <Op op>
     TValue y = base[d];
     if (x.is_number() && y.is_number()) eq = x.as_number() == y.as_number();
     else if (x.u64 == y.u64) eq = true;
-    else if ((x.is_table() && y.is_table()) || (x.is_userdata() && y.is_userdata())) return false;
+    else if ((x.is_table() && y.is_table()) || (x.is_userdata() && y.is_userdata())) return nullptr;
     else eq = false;
   } else if constexpr (op == Op::ISEQS || op == Op::ISNES) {
     eq = x == string_constant(pt, d);
@@ -185,8 +196,7 @@ template <Op op>
   } else {
     eq = x == primitive_constant(d);
   }
-  pc = branch(pc, eq == kWantEqual);
-  return true;
+  return branch(pc, eq == kWantEqual);
 }
 
 // t[key] when no __index can be involved: a present value, or any value of
@@ -411,10 +421,10 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       goto *vm.handlers_[ins & 0xff];
 
     // -- Comparisons ------------------------------------------------------------
-    op_ISLT: if (order_numbers<Op::ISLT>(base, ins, pc)) goto next; goto compare_generic;
-    op_ISGE: if (order_numbers<Op::ISGE>(base, ins, pc)) goto next; goto compare_generic;
-    op_ISLE: if (order_numbers<Op::ISLE>(base, ins, pc)) goto next; goto compare_generic;
-    op_ISGT: if (order_numbers<Op::ISGT>(base, ins, pc)) goto next; goto compare_generic;
+    op_ISLT: if (const uint32_t* to = order_numbers<Op::ISLT>(base, ins, pc)) { pc = to; goto next; } goto compare_generic;
+    op_ISGE: if (const uint32_t* to = order_numbers<Op::ISGE>(base, ins, pc)) { pc = to; goto next; } goto compare_generic;
+    op_ISLE: if (const uint32_t* to = order_numbers<Op::ISLE>(base, ins, pc)) { pc = to; goto next; } goto compare_generic;
+    op_ISGT: if (const uint32_t* to = order_numbers<Op::ISGT>(base, ins, pc)) { pc = to; goto next; } goto compare_generic;
     compare_generic: {
       TValue x = base[bc::AOf(ins)], y = base[bc::DOf(ins)];
       Op op = bc::OpOf(ins);
@@ -450,14 +460,14 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       goto next;
     }
 
-    op_ISEQV: if (equal_raw<Op::ISEQV>(base, pt, ins, pc)) goto next; goto equal_generic;
-    op_ISNEV: if (equal_raw<Op::ISNEV>(base, pt, ins, pc)) goto next; goto equal_generic;
-    op_ISEQS: if (equal_raw<Op::ISEQS>(base, pt, ins, pc)) goto next; goto equal_generic;
-    op_ISNES: if (equal_raw<Op::ISNES>(base, pt, ins, pc)) goto next; goto equal_generic;
-    op_ISEQN: if (equal_raw<Op::ISEQN>(base, pt, ins, pc)) goto next; goto equal_generic;
-    op_ISNEN: if (equal_raw<Op::ISNEN>(base, pt, ins, pc)) goto next; goto equal_generic;
-    op_ISEQP: if (equal_raw<Op::ISEQP>(base, pt, ins, pc)) goto next; goto equal_generic;
-    op_ISNEP: if (equal_raw<Op::ISNEP>(base, pt, ins, pc)) goto next; goto equal_generic;
+    op_ISEQV: if (const uint32_t* to = equal_raw<Op::ISEQV>(base, pt, ins, pc)) { pc = to; goto next; } goto equal_generic;
+    op_ISNEV: if (const uint32_t* to = equal_raw<Op::ISNEV>(base, pt, ins, pc)) { pc = to; goto next; } goto equal_generic;
+    op_ISEQS: if (const uint32_t* to = equal_raw<Op::ISEQS>(base, pt, ins, pc)) { pc = to; goto next; } goto equal_generic;
+    op_ISNES: if (const uint32_t* to = equal_raw<Op::ISNES>(base, pt, ins, pc)) { pc = to; goto next; } goto equal_generic;
+    op_ISEQN: if (const uint32_t* to = equal_raw<Op::ISEQN>(base, pt, ins, pc)) { pc = to; goto next; } goto equal_generic;
+    op_ISNEN: if (const uint32_t* to = equal_raw<Op::ISNEN>(base, pt, ins, pc)) { pc = to; goto next; } goto equal_generic;
+    op_ISEQP: if (const uint32_t* to = equal_raw<Op::ISEQP>(base, pt, ins, pc)) { pc = to; goto next; } goto equal_generic;
+    op_ISNEP: if (const uint32_t* to = equal_raw<Op::ISNEP>(base, pt, ins, pc)) { pc = to; goto next; } goto equal_generic;
     equal_generic: {
       Op op = bc::OpOf(ins);
       uint32_t d = bc::DOf(ins);
@@ -1270,6 +1280,23 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         pc = fn->pc;
         goto next;
       }
+      // A library fast path answers its common arguments without the C API
+      // and observes no pc; hooks must see the C function run instead.
+      if (fn->ffid >= kFfFirstFastPath && fn->ffid < kFfFirstPlain && !vm.hooked_) {
+        int n = vm.fast_paths_[fn->ffid](L, newbase, nargs);
+        if (n >= 0) [[likely]] {
+          res = newbase;
+          nres = static_cast<uint32_t>(n);
+          fbase = newbase;
+          // Called by this frame's running CALL/ITERC for a fixed number of
+          // results: base, pc and pt are the caller's already.
+          if (newbase[-1] == link_to_pc(pc) && bc::BOf(pc[-1]) != 0) {
+            return_fixed(newbase - 2, res, nres, bc::BOf(pc[-1]) - 1);
+            goto next;
+          }
+          goto do_return;
+        }
+      }
       // Debug call hooks see C functions too; the hook may move the stack.
       if (vm.hooked_ && vm.on_c_entry) [[unlikely]] {
         ptrdiff_t offset = newbase - L->stack;
@@ -1390,7 +1417,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
           fbase = L->base;
           goto do_return;
         }
-        default:
+        default:  // a fast path's unusual arguments
         c_call: {
           L->base = newbase;
           L->top = newbase + nargs;
@@ -1669,6 +1696,11 @@ void Vm::set_instruction_hook(bool active) {
 
 Function* Vm::new_c_function(vm::CFunction f, uint8_t ffid) {
   return g_.new_c_function(f, ffid == kFfWrapCall ? 1 : 0, g_.globals(), ffid);
+}
+
+void Vm::set_fast_path(uint8_t ffid, FastPath path) {
+  check(ffid >= kFfFirstFastPath && ffid < kFfFirstPlain, "not a fast-path id");
+  fast_paths_[ffid] = path;
 }
 
 TValue* Vm::call(Thread* L, TValue* func, int nresults) {

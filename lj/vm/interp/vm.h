@@ -68,6 +68,14 @@ enum class Continuation : uint8_t {
   Concat,     // continue a CAT with the result in place
 };
 
+// A library function's path for its common arguments, run by the loop in
+// place of the C function: reads args[0..nargs), writes its results from
+// args[0] and returns how many, or -1 when the C function must run instead
+// (unusual types, errors, a due GC step, too little stack), so every error
+// message stays the C function's. It never steps the GC (so L->top need not
+// cover its arguments) and raises nothing but "not enough memory".
+using FastPath = int (*)(Thread* L, TValue* args, uint32_t nargs);
+
 // -- The VM ---------------------------------------------------------------------
 class Vm {
  public:
@@ -113,6 +121,12 @@ class Vm {
 
   // Creates a C function (ffid > 1 marks fast functions the loop handles).
   Function* new_c_function(vm::CFunction f, uint8_t ffid = vm::kFfidC);
+  // A fast path for the library function with fast id `ffid` (one of
+  // LJ_FAST_PATHS): the loop runs it instead of the C function's C-API call.
+  void set_fast_path(uint8_t ffid, FastPath path);
+  FastPath fast_path(uint8_t ffid) const { return fast_paths_[ffid]; }
+  // Whether the dispatch routes through the hook (debug hooks, recording).
+  bool hooked() const { return hooked_; }
 
   // Metamethods and conversions shared with the libraries.
   TValue metamethod(TValue o, vm::Metamethod mm);
@@ -207,6 +221,7 @@ class Vm {
   uint32_t hotloop_ = 56;
   JitSettings jit_;
   std::array<String*, vm::kTypeTagCount> type_names_{};
+  std::array<FastPath, 256> fast_paths_{};  // by ffid; null: none
   std::string* pending_traceback_ = nullptr;
   // Where each active Vm::call was made from (C links carry no pc).
   struct CallSite {
@@ -217,6 +232,17 @@ class Vm {
   std::vector<CallSite> call_sites_;
 };
 
+// Library functions with a FastPath (lj/vm/lib registers each): the
+// single list of their fast-function ids.
+#define LJ_FAST_PATHS(_)                                                                 \
+  _(BitTobit) _(BitBnot) _(BitBswap) _(BitBand) _(BitBor) _(BitBxor) _(BitLshift)      \
+  _(BitRshift) _(BitArshift) _(BitRol) _(BitRor)                                         \
+  _(MathAbs) _(MathAcos) _(MathAsin) _(MathAtan) _(MathCeil) _(MathCos) _(MathCosh)      \
+  _(MathExp) _(MathFloor) _(MathSin) _(MathSinh) _(MathSqrt) _(MathTan) _(MathTanh)      \
+  _(MathLog10) _(MathMin) _(MathMax)                                                     \
+  _(Type) _(Select) _(Rawget) _(Tonumber) _(IpairsAux) _(Unpack)                         \
+  _(StringByte) _(StringSub) _(StringChar)
+
 // Fast-function ids the interpreter loop handles itself (no C++ recursion).
 enum FastFunction : uint8_t {
   kFfPcall = 2,
@@ -225,7 +251,11 @@ enum FastFunction : uint8_t {
   kFfYield,
   kFfWrapCall,
   kFfNext,
+#define LJ_FAST_PATH_ID(name) kFf##name,
+  LJ_FAST_PATHS(LJ_FAST_PATH_ID)
+#undef LJ_FAST_PATH_ID
   kFfFirstPlain,  // ids from here on are plain C functions with a name
 };
+inline constexpr uint8_t kFfFirstFastPath = kFfNext + 1;
 
 }  // namespace lj::interp

@@ -2,6 +2,7 @@
 // sees its arguments at L->base .. L->top and leaves n results on top.
 #pragma once
 
+#include <cstdint>
 #include <cstring>
 #include <initializer_list>
 #include <string>
@@ -46,7 +47,13 @@ inline double opt_number(Thread* L, int i, double def) {
   return arg(L, i).is_nil() ? def : check_number(L, i);
 }
 
-inline int64_t check_integer(Thread* L, int i) { return static_cast<int64_t>(check_number(L, i)); }
+// LuaJIT's integer arguments (lj_lib_checkint): truncated to 32 bits, and
+// out of range or NaN reads as INT32_MIN, as x86's cvttsd2si gives
+// (strlib::to_int32_like_x86, inline here for the fast paths).
+inline int64_t lua_int32(double n) {
+  return n > -2147483649.0 && n < 2147483648.0 ? static_cast<int64_t>(n) : INT32_MIN;
+}
+inline int64_t check_integer(Thread* L, int i) { return lua_int32(check_number(L, i)); }
 inline int64_t opt_integer(Thread* L, int i, int64_t def) {
   return arg(L, i).is_nil() ? def : check_integer(L, i);
 }
@@ -101,6 +108,36 @@ inline Function* set_function(Vm& vm, Table* t, const char* name, vm::CFunction 
   Function* fn = vm.new_c_function(f, ffid);
   t->set_str(vm.global(), vm.global().intern(name), TValue::function(fn));
   return fn;
+}
+
+// Registers name = f in table t with fast id `ffid` and the fast path the
+// interpreter loop runs instead of f for common arguments.
+inline Function* set_fast_function(Vm& vm, Table* t, const char* name, vm::CFunction f, uint8_t ffid,
+                                   interp::FastPath path) {
+  vm.set_fast_path(ffid, path);
+  return set_function(vm, t, name, f, ffid);
+}
+
+// A fast path that allocates leaves a due GC step to its C function.
+inline bool gc_due(Thread* L) {
+  const vm::GcStats& gc = L->global->gc_stats();
+  return gc.total >= gc.threshold;
+}
+
+// A fast path's integer argument: a number, converted as check_integer()
+// converts it (a string is left to the C function).
+inline bool fast_integer(TValue v, int64_t* out) {
+  if (!v.is_number()) return false;
+  *out = lua_int32(v.as_number());
+  return true;
+}
+// The same for an optional argument i (0-based): absent or nil gives def.
+inline bool fast_opt_integer(const TValue* args, uint32_t nargs, uint32_t i, int64_t def, int64_t* out) {
+  if (i >= nargs || args[i].is_nil()) {
+    *out = def;
+    return true;
+  }
+  return fast_integer(args[i], out);
 }
 
 // One entry of a library's function list.

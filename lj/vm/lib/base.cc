@@ -77,8 +77,9 @@ int lib_tonumber(Thread* L) {
       return 1;
     }
   } else {
-    if (base < 2 || base > 36) Vm::of(L).arg_error(L, 2, "base out of range");
+    // luajit checks the string before the base.
     String* s = check_string(L, 1);
+    if (base < 2 || base > 36) Vm::of(L).arg_error(L, 2, "base out of range");
     if (std::optional<double> v = strlib::string_to_number_base(s->view(), static_cast<int>(base))) {
       push(L, TValue::number(*v));
       return 1;
@@ -417,6 +418,74 @@ int lib_newproxy(Thread* L) {
 // pcall/xpcall run inside the interpreter loop; these bodies never run.
 int lib_fast_function_body(Thread*) { return 0; }
 
+// -- Fast paths (interp::FastPath): the common arguments of the functions above.
+int fast_type(Thread* L, TValue* args, uint32_t nargs) {
+  if (nargs < 1) return -1;
+  args[0] = TValue::string(Vm::of(L).type_name_string(static_cast<int>(args[0].tag())));
+  return 1;
+}
+
+// tonumber(v) in base 10: every type has an answer.
+int fast_tonumber(Thread*, TValue* args, uint32_t nargs) {
+  if (nargs != 1) return -1;
+  double n;
+  if (args[0].is_string()) {
+    args[0] = Vm::string_to_number(args[0].as_string()->view(), &n) ? TValue::number(n) : TValue::nil();
+  } else if (!args[0].is_number()) {
+    args[0] = TValue::nil();
+  }
+  return 1;
+}
+
+int fast_select(Thread*, TValue* args, uint32_t nargs) {
+  if (nargs < 1) return -1;
+  int64_t n = nargs, i;
+  if (args[0].is_string() && args[0].as_string()->view() == "#") {
+    args[0] = TValue::number(static_cast<double>(n - 1));
+    return 1;
+  }
+  if (!fast_integer(args[0], &i)) return -1;
+  if (i < 0) i += n;
+  if (i < 1) return -1;  // the C function raises "index out of range"
+  if (i > n - 1) return 0;
+  std::memmove(args, args + i, sizeof(TValue) * static_cast<size_t>(n - i));
+  return static_cast<int>(n - i);
+}
+
+int fast_rawget(Thread*, TValue* args, uint32_t nargs) {
+  if (nargs < 2 || !args[0].is_table()) return -1;
+  args[0] = args[0].as_table()->get(args[1]);
+  return 1;
+}
+
+int fast_ipairs_aux(Thread*, TValue* args, uint32_t nargs) {
+  if (nargs < 2 || !args[0].is_table() || !args[1].is_number()) return -1;
+  double i = args[1].as_number() + 1;
+  TValue v = args[0].as_table()->get_num(i);
+  if (v.is_nil()) return 0;
+  args[0] = TValue::number(i);
+  args[1] = v;
+  return 2;
+}
+
+// unpack(t [, i [, j]]) of fewer than 8000 values with room on the stack.
+int fast_unpack(Thread* L, TValue* args, uint32_t nargs) {
+  if (nargs < 1 || !args[0].is_table()) return -1;
+  Table* t = args[0].as_table();
+  int64_t i, j;
+  if (!fast_opt_integer(args, nargs, 1, 1, &i)) return -1;
+  if (nargs >= 3 && !args[2].is_nil()) {
+    if (!fast_integer(args[2], &j)) return -1;
+  } else {
+    j = static_cast<int64_t>(t->length());
+  }
+  if (i > j) return 0;
+  int64_t n = j - i + 1;
+  if (n >= 8000 || args + n + 20 > L->maxstack) return -1;
+  for (int64_t k = 0; k < n; k++) args[k] = t->get_int(i + k);
+  return static_cast<int>(n);
+}
+
 }  // namespace
 
 void open_base(Vm& vm) {
@@ -425,19 +494,20 @@ void open_base(Vm& vm) {
   G->set_str(g, g.intern("_G"), TValue::table(G));
   G->set_str(g, g.intern("_VERSION"), TValue::string(g.intern("Lua 5.1")));
   set_function(vm, G, "print", lib_print);
-  set_function(vm, G, "type", lib_type);
+  set_fast_function(vm, G, "type", lib_type, interp::kFfType, fast_type);
   set_function(vm, G, "tostring", lib_tostring);
-  set_function(vm, G, "tonumber", lib_tonumber);
+  set_fast_function(vm, G, "tonumber", lib_tonumber, interp::kFfTonumber, fast_tonumber);
   Function* next = set_function(vm, G, "next", lib_next, interp::kFfNext);
   // pairs/ipairs return their iterator, kept as an upvalue.
   Function* pairs = g.new_c_function(lib_pairs, 1, G);
   pairs->c_upvalues()[0] = TValue::function(next);
   G->set_str(g, g.intern("pairs"), TValue::function(pairs));
   Function* ipairs = g.new_c_function(lib_ipairs, 1, G);
-  ipairs->c_upvalues()[0] = TValue::function(vm.new_c_function(lib_ipairs_aux));
+  vm.set_fast_path(interp::kFfIpairsAux, fast_ipairs_aux);
+  ipairs->c_upvalues()[0] = TValue::function(vm.new_c_function(lib_ipairs_aux, interp::kFfIpairsAux));
   G->set_str(g, g.intern("ipairs"), TValue::function(ipairs));
-  set_function(vm, G, "select", lib_select);
-  set_function(vm, G, "rawget", lib_rawget);
+  set_fast_function(vm, G, "select", lib_select, interp::kFfSelect, fast_select);
+  set_fast_function(vm, G, "rawget", lib_rawget, interp::kFfRawget, fast_rawget);
   set_function(vm, G, "rawset", lib_rawset);
   set_function(vm, G, "rawequal", lib_rawequal);
   set_function(vm, G, "setmetatable", lib_setmetatable);
@@ -446,7 +516,7 @@ void open_base(Vm& vm) {
   set_function(vm, G, "error", lib_error);
   set_function(vm, G, "pcall", lib_fast_function_body, interp::kFfPcall);
   set_function(vm, G, "xpcall", lib_fast_function_body, interp::kFfXpcall);
-  set_function(vm, G, "unpack", lib_unpack);
+  set_fast_function(vm, G, "unpack", lib_unpack, interp::kFfUnpack, fast_unpack);
   set_function(vm, G, "getfenv", lib_getfenv);
   set_function(vm, G, "setfenv", lib_setfenv);
   set_function(vm, G, "collectgarbage", lib_collectgarbage);

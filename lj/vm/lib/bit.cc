@@ -31,41 +31,69 @@ int result(Thread* L, uint32_t bits) {
   return 1;
 }
 
+// The operations, shared by the C functions and their fast paths.
+uint32_t same(uint32_t x) { return x; }
+uint32_t flip(uint32_t x) { return ~x; }
+uint32_t swap_bytes(uint32_t x) { return __builtin_bswap32(x); }
+uint32_t and_bits(uint32_t a, uint32_t b) { return a & b; }
+uint32_t or_bits(uint32_t a, uint32_t b) { return a | b; }
+uint32_t xor_bits(uint32_t a, uint32_t b) { return a ^ b; }
+uint32_t shift_left(uint32_t x, uint32_t n) { return x << n; }
+uint32_t shift_right(uint32_t x, uint32_t n) { return x >> n; }
+uint32_t shift_right_arith(uint32_t x, uint32_t n) { return static_cast<uint32_t>(static_cast<int32_t>(x) >> n); }
+uint32_t rotate_left(uint32_t x, uint32_t n) { return std::rotl(x, static_cast<int>(n)); }
+uint32_t rotate_right(uint32_t x, uint32_t n) { return std::rotr(x, static_cast<int>(n)); }
+
 int bit_tobit(Thread* L) { return result(L, check_bit(L, 1)); }
-int bit_bnot(Thread* L) { return result(L, ~check_bit(L, 1)); }
-int bit_bswap(Thread* L) { return result(L, __builtin_bswap32(check_bit(L, 1))); }
+int bit_bnot(Thread* L) { return result(L, flip(check_bit(L, 1))); }
+int bit_bswap(Thread* L) { return result(L, swap_bytes(check_bit(L, 1))); }
 
 // band/bor/bxor fold over all their arguments (at least one).
-template <typename Op>
-int fold(Thread* L, Op op) {
+template <uint32_t (*op)(uint32_t, uint32_t)>
+int fold(Thread* L) {
   uint32_t acc = check_bit(L, 1);
   for (int i = 2; i <= arg_count(L); i++) acc = op(acc, check_bit(L, i));
   return result(L, acc);
 }
-int bit_band(Thread* L) { return fold(L, [](uint32_t a, uint32_t b) { return a & b; }); }
-int bit_bor(Thread* L) { return fold(L, [](uint32_t a, uint32_t b) { return a | b; }); }
-int bit_bxor(Thread* L) { return fold(L, [](uint32_t a, uint32_t b) { return a ^ b; }); }
 
 // Shift and rotate counts are taken modulo 32, as x86's instructions do.
-int bit_lshift(Thread* L) {
+template <uint32_t (*op)(uint32_t, uint32_t)>
+int shift(Thread* L) {
   uint32_t x = check_bit(L, 1);
-  return result(L, x << (check_bit(L, 2) & 31));
+  return result(L, op(x, check_bit(L, 2) & 31));
 }
-int bit_rshift(Thread* L) {
-  uint32_t x = check_bit(L, 1);
-  return result(L, x >> (check_bit(L, 2) & 31));
+
+// Fast paths: number arguments only (a string or a missing argument goes to
+// the C function, which converts or raises).
+bool fast_bits(const TValue* args, uint32_t count, uint32_t nargs) {
+  if (nargs < count) return false;
+  for (uint32_t i = 0; i < count; i++) {
+    if (!args[i].is_number()) return false;
+  }
+  return true;
 }
-int bit_arshift(Thread* L) {
-  int32_t x = static_cast<int32_t>(check_bit(L, 1));
-  return result(L, static_cast<uint32_t>(x >> (check_bit(L, 2) & 31)));
+uint32_t bits_of(TValue v) { return static_cast<uint32_t>(num_to_bit(v.as_number())); }
+int fast_result(TValue* args, uint32_t bits) {
+  args[0] = TValue::number(static_cast<int32_t>(bits));
+  return 1;
 }
-int bit_rol(Thread* L) {
-  uint32_t x = check_bit(L, 1);
-  return result(L, std::rotl(x, static_cast<int>(check_bit(L, 2) & 31)));
+
+template <uint32_t (*op)(uint32_t)>
+int fast_unary(Thread*, TValue* args, uint32_t nargs) {
+  if (!fast_bits(args, 1, nargs)) return -1;
+  return fast_result(args, op(bits_of(args[0])));
 }
-int bit_ror(Thread* L) {
-  uint32_t x = check_bit(L, 1);
-  return result(L, std::rotr(x, static_cast<int>(check_bit(L, 2) & 31)));
+template <uint32_t (*op)(uint32_t, uint32_t)>
+int fast_fold(Thread*, TValue* args, uint32_t nargs) {
+  if (nargs == 0 || !fast_bits(args, nargs, nargs)) return -1;
+  uint32_t acc = bits_of(args[0]);
+  for (uint32_t i = 1; i < nargs; i++) acc = op(acc, bits_of(args[i]));
+  return fast_result(args, acc);
+}
+template <uint32_t (*op)(uint32_t, uint32_t)>
+int fast_shift(Thread*, TValue* args, uint32_t nargs) {
+  if (!fast_bits(args, 2, nargs)) return -1;
+  return fast_result(args, op(bits_of(args[0]), bits_of(args[1]) & 31));
 }
 
 // tohex(x [, n]): |n| hex digits (default 8) of x zero-extended to 64 bits,
@@ -88,17 +116,17 @@ int bit_tohex(Thread* L) {
 
 void open_bit(Vm& vm) {
   Table* t = new_library(vm, "bit");
-  set_function(vm, t, "tobit", bit_tobit);
-  set_function(vm, t, "bnot", bit_bnot);
-  set_function(vm, t, "band", bit_band);
-  set_function(vm, t, "bor", bit_bor);
-  set_function(vm, t, "bxor", bit_bxor);
-  set_function(vm, t, "lshift", bit_lshift);
-  set_function(vm, t, "rshift", bit_rshift);
-  set_function(vm, t, "arshift", bit_arshift);
-  set_function(vm, t, "rol", bit_rol);
-  set_function(vm, t, "ror", bit_ror);
-  set_function(vm, t, "bswap", bit_bswap);
+  set_fast_function(vm, t, "tobit", bit_tobit, interp::kFfBitTobit, fast_unary<same>);
+  set_fast_function(vm, t, "bnot", bit_bnot, interp::kFfBitBnot, fast_unary<flip>);
+  set_fast_function(vm, t, "band", fold<and_bits>, interp::kFfBitBand, fast_fold<and_bits>);
+  set_fast_function(vm, t, "bor", fold<or_bits>, interp::kFfBitBor, fast_fold<or_bits>);
+  set_fast_function(vm, t, "bxor", fold<xor_bits>, interp::kFfBitBxor, fast_fold<xor_bits>);
+  set_fast_function(vm, t, "lshift", shift<shift_left>, interp::kFfBitLshift, fast_shift<shift_left>);
+  set_fast_function(vm, t, "rshift", shift<shift_right>, interp::kFfBitRshift, fast_shift<shift_right>);
+  set_fast_function(vm, t, "arshift", shift<shift_right_arith>, interp::kFfBitArshift, fast_shift<shift_right_arith>);
+  set_fast_function(vm, t, "rol", shift<rotate_left>, interp::kFfBitRol, fast_shift<rotate_left>);
+  set_fast_function(vm, t, "ror", shift<rotate_right>, interp::kFfBitRor, fast_shift<rotate_right>);
+  set_fast_function(vm, t, "bswap", bit_bswap, interp::kFfBitBswap, fast_unary<swap_bytes>);
   set_function(vm, t, "tohex", bit_tohex);
 }
 

@@ -1,5 +1,6 @@
 // The math library, with LuaJIT 2.1's Tausworthe generator behind
 // math.random so a seed gives luajit's sequence.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -11,17 +12,25 @@ namespace lj::lib {
 
 namespace {
 
-// X-macro: math functions of one argument and what they compute.
-#define LJ_MATH_UNARY(_)                                                    \
-  _(abs, std::fabs) _(acos, std::acos) _(asin, std::asin) _(atan, std::atan) \
-  _(ceil, std::ceil) _(cos, std::cos) _(cosh, std::cosh) _(exp, std::exp)    \
-  _(floor, std::floor) _(sin, std::sin) _(sinh, std::sinh)                   \
-  _(sqrt, std::sqrt) _(tan, std::tan) _(tanh, std::tanh) _(log10, std::log10)
+// X-macro: math functions of one argument, what they compute and their
+// fast-function id.
+#define LJ_MATH_UNARY(_)                                                                           \
+  _(abs, std::fabs, MathAbs) _(acos, std::acos, MathAcos) _(asin, std::asin, MathAsin)             \
+  _(atan, std::atan, MathAtan) _(ceil, std::ceil, MathCeil) _(cos, std::cos, MathCos)              \
+  _(cosh, std::cosh, MathCosh) _(exp, std::exp, MathExp) _(floor, std::floor, MathFloor)           \
+  _(sin, std::sin, MathSin) _(sinh, std::sinh, MathSinh) _(sqrt, std::sqrt, MathSqrt)              \
+  _(tan, std::tan, MathTan) _(tanh, std::tanh, MathTanh) _(log10, std::log10, MathLog10)
 
-#define LJ_MATH_DEFINE(name, fn)                        \
-  int math_##name(Thread* L) {                          \
-    push(L, TValue::number(fn(check_number(L, 1))));    \
-    return 1;                                           \
+// Each as a C function and as a fast path for a number argument.
+#define LJ_MATH_DEFINE(name, fn, id)                                 \
+  int math_##name(Thread* L) {                                       \
+    push(L, TValue::number(fn(check_number(L, 1))));                 \
+    return 1;                                                        \
+  }                                                                  \
+  int fast_##name(Thread*, TValue* args, uint32_t nargs) {           \
+    if (nargs < 1 || !args[0].is_number()) return -1;                \
+    args[0] = TValue::number(fn(args[0].as_number()));               \
+    return 1;                                                        \
   }
 LJ_MATH_UNARY(LJ_MATH_DEFINE)
 #undef LJ_MATH_DEFINE
@@ -75,27 +84,38 @@ int math_frexp(Thread* L) {
 
 int math_ldexp(Thread* L) {
   double m = check_number(L, 1);  // argument 1 is checked first
-  push(L, TValue::number(std::ldexp(m, static_cast<int>(check_integer(L, 2)))));
+  // luajit scales by 2^trunc(e) with e a double (x87 fscale): a NaN
+  // exponent gives NaN, a huge one saturates to inf or 0.
+  double e = check_number(L, 2);
+  double scaled = std::isnan(e) ? e + m : std::ldexp(m, static_cast<int>(std::clamp(std::trunc(e), -1e5, 1e5)));
+  push(L, TValue::number(scaled));
   return 1;
 }
 
-int math_min(Thread* L) {
+// min/max as x86's minsd/maxsd, which LuaJIT uses: keep m only if it
+// compares below (above) v, so a NaN on either side picks v.
+template <bool kMax>
+double extreme(double m, double v) {
+  return (kMax ? m > v : m < v) ? m : v;
+}
+
+template <bool kMax>
+int math_extreme(Thread* L) {
   double m = check_number(L, 1);
-  for (int i = 2; i <= arg_count(L); i++) {
-    double v = check_number(L, i);
-    if (v < m) m = v;
-  }
+  for (int i = 2; i <= arg_count(L); i++) m = extreme<kMax>(m, check_number(L, i));
   push(L, TValue::number(m));
   return 1;
 }
 
-int math_max(Thread* L) {
-  double m = check_number(L, 1);
-  for (int i = 2; i <= arg_count(L); i++) {
-    double v = check_number(L, i);
-    if (v > m) m = v;
+template <bool kMax>
+int fast_extreme(Thread*, TValue* args, uint32_t nargs) {
+  if (nargs < 1 || !args[0].is_number()) return -1;
+  double m = args[0].as_number();
+  for (uint32_t i = 1; i < nargs; i++) {
+    if (!args[i].is_number()) return -1;
+    m = extreme<kMax>(m, args[i].as_number());
   }
-  push(L, TValue::number(m));
+  args[0] = TValue::number(m);
   return 1;
 }
 
@@ -167,7 +187,7 @@ int math_randomseed(Thread* L) {
 
 void open_math(Vm& vm) {
   Table* m = new_library(vm, "math");
-#define LJ_MATH_REGISTER(name, fn) set_function(vm, m, #name, math_##name);
+#define LJ_MATH_REGISTER(name, fn, id) set_fast_function(vm, m, #name, math_##name, interp::kFf##id, fast_##name);
   LJ_MATH_UNARY(LJ_MATH_REGISTER)
 #undef LJ_MATH_REGISTER
   set_function(vm, m, "log", math_log);
@@ -180,8 +200,8 @@ void open_math(Vm& vm) {
   set_function(vm, m, "modf", math_modf);
   set_function(vm, m, "frexp", math_frexp);
   set_function(vm, m, "ldexp", math_ldexp);
-  set_function(vm, m, "min", math_min);
-  set_function(vm, m, "max", math_max);
+  set_fast_function(vm, m, "min", math_extreme<false>, interp::kFfMathMin, fast_extreme<false>);
+  set_fast_function(vm, m, "max", math_extreme<true>, interp::kFfMathMax, fast_extreme<true>);
   set_function(vm, m, "random", math_random);
   set_function(vm, m, "randomseed", math_randomseed);
   vm::GlobalState& g = vm.global();

@@ -93,6 +93,53 @@ int str_char(Thread* L) {
   return 1;
 }
 
+// -- Fast paths (interp::FastPath): string and number arguments only.
+int fast_byte(Thread* L, TValue* args, uint32_t nargs) {
+  if (nargs < 1 || !args[0].is_string()) return -1;
+  String* s = args[0].as_string();
+  int64_t len = s->len, i, j;
+  if (!fast_opt_integer(args, nargs, 1, 1, &i)) return -1;
+  i = relative_position(i, len);
+  if (!fast_opt_integer(args, nargs, 2, i, &j)) return -1;
+  j = relative_position(j, len);
+  if (i < 1) i = 1;
+  if (j > len) j = len;
+  if (i > j) return 0;
+  int64_t n = j - i + 1;
+  if (args + n + 20 > L->maxstack) return -1;
+  for (int64_t k = 0; k < n; k++) args[k] = TValue::number(static_cast<unsigned char>(s->data()[i - 1 + k]));
+  return static_cast<int>(n);
+}
+
+int fast_sub(Thread* L, TValue* args, uint32_t nargs) {
+  if (nargs < 2 || !args[0].is_string() || gc_due(L)) return -1;
+  String* s = args[0].as_string();
+  int64_t len = s->len, i, j;
+  if (!fast_integer(args[1], &i) || !fast_opt_integer(args, nargs, 2, -1, &j)) return -1;
+  i = relative_position(i, len);
+  j = relative_position(j, len);
+  if (i < 1) i = 1;
+  if (j > len) j = len;
+  // An empty part still points into s (intern compares its bytes).
+  std::string_view part = i <= j ? s->view().substr(static_cast<size_t>(i - 1), static_cast<size_t>(j - i + 1))
+                                 : s->view().substr(0, 0);
+  args[0] = str(L, part);
+  return 1;
+}
+
+// string.char of up to 64 byte values.
+int fast_char(Thread* L, TValue* args, uint32_t nargs) {
+  char bytes[64];
+  if (nargs > sizeof bytes || gc_due(L)) return -1;
+  for (uint32_t k = 0; k < nargs; k++) {
+    int64_t c;
+    if (!fast_integer(args[k], &c) || c < 0 || c > 255) return -1;
+    bytes[k] = static_cast<char>(c);
+  }
+  args[0] = str(L, std::string_view(bytes, nargs));
+  return 1;
+}
+
 // string.format's view of the Lua arguments after the format string.
 class LuaFormatArgs : public strlib::FormatArgs {
  public:
@@ -273,13 +320,13 @@ int str_dump(Thread* L) {
 void open_string(Vm& vm) {
   Table* t = new_library(vm, "string");
   set_builtin(vm, t, Builtin::Len);
-  set_function(vm, t, "sub", str_sub);
+  set_fast_function(vm, t, "sub", str_sub, interp::kFfStringSub, fast_sub);
   set_function(vm, t, "upper", str_upper);
   set_function(vm, t, "lower", str_lower);
   set_function(vm, t, "rep", str_rep);
   set_function(vm, t, "reverse", str_reverse);
-  set_function(vm, t, "byte", str_byte);
-  set_function(vm, t, "char", str_char);
+  set_fast_function(vm, t, "byte", str_byte, interp::kFfStringByte, fast_byte);
+  set_fast_function(vm, t, "char", str_char, interp::kFfStringChar, fast_char);
   set_function(vm, t, "format", str_format);
   set_function(vm, t, "find", str_find);
   set_function(vm, t, "match", str_match);

@@ -86,6 +86,18 @@ struct TValue {
     if (d != d) return TValue{kCanonicalNaN};
     return TValue{std::bit_cast<uint64_t>(d)};
   }
+  // A result of +, -, * or / (and floor) whose operands came from TValues:
+  // on x86-64 such an operation's only NaN is the default NaN, which is the
+  // canonical one (the operands hold no other), so number()'s test is
+  // skipped; elsewhere it is kept. Not for negation or glibc's pow (pow(NaN,
+  // 1) is +NaN). value_test checks the claim.
+  [[gnu::always_inline]] static TValue number_from_arith(double d) {
+#if defined(__x86_64__)
+    return TValue{std::bit_cast<uint64_t>(d)};
+#else
+    return number(d);
+#endif
+  }
   [[gnu::always_inline]] static TValue light_userdata(const void* p) {
     uint64_t bits = reinterpret_cast<uintptr_t>(p);
     check((bits >> 47) == 0, "light userdata pointer wider than 47 bits");

@@ -88,6 +88,19 @@ RC_GTEST_PROP(ValueProperty, NumbersRoundTrip, (double d)) {
   }
 }
 
+// The interpreter stores +, -, *, / and mod (with floor) results of number
+// operands without canonicalizing: their bits must already be what number()
+// would store, for operands that are NaN, infinite, zero or any.
+RC_GTEST_PROP(ValueProperty, ArithmeticResultsNeedNoCanonicalization, ()) {
+  auto operand = rc::gen::oneOf(rc::gen::arbitrary<double>(),
+                                rc::gen::element(std::bit_cast<double>(TValue::kCanonicalNaN), 0.0, -0.0,
+                                                 HUGE_VAL, -HUGE_VAL, 1.0, -1.0, 2.0, 0.5));
+  double x = TValue::number(*operand).as_number(), y = TValue::number(*operand).as_number();
+  for (double r : {x + y, x - y, x * y, x / y, x - std::floor(x / y) * y}) {
+    RC_ASSERT(TValue::number_from_arith(r).u64 == TValue::number(r).u64);
+  }
+}
+
 RC_GTEST_PROP(ValueProperty, AnyBitPatternNaNIsCanonicalized, (uint64_t payload)) {
   uint64_t bits = 0x7ff0000000000000ull | (payload & 0x800fffffffffffffull) | 1;
   double d = std::bit_cast<double>(bits);
