@@ -205,10 +205,11 @@ template <Op op>
   if (!obj.is_table()) [[unlikely]] return false;
   Table* t = obj.as_table();
   TValue v;
-  if (key.is_string()) {
-    v = t->get_str(key.as_string());
-  } else if (TValue* slot = array_slot(t, key)) {
+  // The array slot first: an integer key is the hot case of TGETV (loops).
+  if (TValue* slot = array_slot(t, key)) {
     v = *slot;
+  } else if (key.is_string()) {
+    v = t->get_str(key.as_string());
   } else {
     // Any other key is a raw hash lookup (a nil or NaN key reads as nil).
     v = t->has_hash_part() ? t->get(key) : TValue::nil();
@@ -223,14 +224,13 @@ template <Op op>
 [[gnu::always_inline]] inline bool set_fast(GlobalState& g, TValue obj, TValue key, TValue value) {
   if (!obj.is_table()) [[unlikely]] return false;
   Table* t = obj.as_table();
-  TValue* slot;
-  if (key.is_string()) {
+  // The array slot first: an integer key is the hot case of TSETV/TSETB.
+  TValue* slot = array_slot(t, key);
+  if (!slot) {
+    if (!key.is_string()) return false;
     slot = t->find_str(key.as_string());
     if (!slot) return false;
     t->nomm = 0;  // the key may name a metamethod: drop the negative cache
-  } else {
-    slot = array_slot(t, key);
-    if (!slot) return false;
   }
   if (slot->is_nil() && t->metatable) return false;
   *slot = value;

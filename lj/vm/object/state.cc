@@ -39,6 +39,40 @@ const char* error_message(ErrorCode code) {
 
 namespace {
 
+// Fixed-size loads compile to one mov; a variable-length memcpy or memcmp
+// is a libc call, which costs more than the short strings it would read.
+uint64_t load64(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+uint32_t load32(const char* p) {
+  uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+
+// The last n % 8 bytes (n - i of them, fewer than 8) as one word; the two
+// halves come from overlapping loads, so every byte counts exactly.
+uint64_t tail_word(const char* p, size_t i, size_t n) {
+  size_t k = n - i;
+  if (k >= 4) return load32(p + i) | (uint64_t{load32(p + n - 4)} << 32);
+  if (k == 0) return 0;
+  auto byte = [&](size_t at) { return uint64_t{static_cast<unsigned char>(p[at])}; };
+  return byte(i) | (byte(i + k / 2) << 8) | (byte(n - 1) << 16);
+}
+
+// a[0, n) == b[0, n): short strings by overlapping word compares.
+bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n > 16) return std::memcmp(a, b, n) == 0;
+  if (n >= 8) return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8);
+  if (n >= 4) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+  for (size_t k = 0; k < n; k++) {
+    if (a[k] != b[k]) return false;
+  }
+  return true;
+}
+
 // String hash: 8 bytes at a time, mixed so the low bits (bucket index) vary.
 uint32_t hash_bytes(const char* p, size_t n) {
   uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xbf58476d1ce4e5b9ull);
@@ -49,9 +83,7 @@ uint32_t hash_bytes(const char* p, size_t n) {
     h = (h ^ word) * 0xff51afd7ed558ccdull;
     h ^= h >> 32;
   }
-  uint64_t tail = 0;
-  if (n > i) std::memcpy(&tail, p + i, n - i);
-  h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
+  h = (h ^ tail_word(p, i, n)) * 0xc4ceb9fe1a85ec53ull;
   h ^= h >> 29;
   return static_cast<uint32_t>(h) ^ static_cast<uint32_t>(h >> 32);
 }
@@ -226,8 +258,7 @@ String* GlobalState::intern(std::string_view bytes) {
   // An existing string with the same bytes is the answer (revived if dead).
   for (GCObject* o = string_hash_[hash & string_mask_]; o; o = o->nextgc) {
     auto* s = reinterpret_cast<String*>(o);
-    if (s->hash == hash && s->len == bytes.size() &&
-        std::memcmp(s->data(), bytes.data(), bytes.size()) == 0) {
+    if (s->hash == hash && s->len == bytes.size() && same_bytes(s->data(), bytes.data(), bytes.size())) {
       if (is_dead(o)) o->marked ^= mark::kWhites;
       return s;
     }

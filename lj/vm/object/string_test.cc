@@ -29,6 +29,25 @@ TEST(String, InterningGivesOneObjectPerContent) {
   EXPECT_EQ(g.intern(""), g.intern(std::string_view()));
 }
 
+// The hash reads short tails with overlapping loads and the lookup compares
+// short strings by words: every byte of every length must still count.
+TEST(String, EveryByteOfShortStringsCounts) {
+  GlobalState g;
+  for (size_t len = 1; len <= 40; len++) {
+    std::string text;
+    for (size_t i = 0; i < len; i++) text.push_back(static_cast<char>('a' + i % 26));
+    String* s = g.intern(text);
+    EXPECT_EQ(s, g.intern(std::string(text)));
+    for (size_t at = 0; at < len; at++) {
+      std::string changed = text;
+      changed[at] = static_cast<char>(changed[at] ^ 0x20);
+      String* other = g.intern(changed);
+      EXPECT_NE(other, s) << "length " << len << ", byte " << at;
+      EXPECT_EQ(other->view(), changed);
+    }
+  }
+}
+
 TEST(String, SurvivesGcOnlyWhileReachable) {
   GlobalState g;
   String* kept = g.intern("kept string");

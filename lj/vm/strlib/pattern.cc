@@ -4,6 +4,7 @@
 #include "lj/vm/strlib/pattern.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "lj/base/check.h"
 #include "lj/vm/strlib/chars.h"
@@ -20,23 +21,48 @@ std::string_view as_c_string(std::string_view pattern) {
   return nul == std::string_view::npos ? pattern : pattern.substr(0, nul);
 }
 
+// The class letters of %a, %c, ... in one X-macro: the letter and the
+// predicate of chars.h that defines its members.
+#define LJ_PATTERN_CLASSES(X) \
+  X('a', is_alpha(c))         \
+  X('c', is_cntrl(c))         \
+  X('d', is_digit(c))         \
+  X('l', is_lower(c))         \
+  X('p', is_punct(c))         \
+  X('s', is_space(c))         \
+  X('u', is_upper(c))         \
+  X('w', is_alnum(c))         \
+  X('x', is_xdigit(c))        \
+  X('z', c == 0)
+
+// Per byte, a bit per class it belongs to; per letter (either case), the bit
+// of the class it names or 0. Tables, so the matcher's hot test is two loads.
+struct ClassTables {
+  uint16_t members[256] = {};
+  uint16_t bit_of_letter[256] = {};
+};
+constexpr ClassTables make_class_tables() {
+  ClassTables t;
+  uint16_t bit = 1;
+#define LJ_PATTERN_CLASS_BITS(letter, predicate)                                             \
+  for (int k = 0; k < 256; k++) {                                                            \
+    unsigned char c = static_cast<unsigned char>(k);                                         \
+    if (predicate) t.members[k] |= bit;                                                      \
+  }                                                                                          \
+  t.bit_of_letter[letter] = t.bit_of_letter[to_upper(letter)] = bit;                         \
+  bit = static_cast<uint16_t>(bit << 1);
+  LJ_PATTERN_CLASSES(LJ_PATTERN_CLASS_BITS)
+#undef LJ_PATTERN_CLASS_BITS
+  return t;
+}
+constexpr ClassTables kClassTables = make_class_tables();
+
 // Does byte c belong to the class named by letter cl (%a, %D, ...)? Any
 // other letter stands for itself.
-bool class_matches(unsigned char c, unsigned char cl) {
-  bool member;
-  switch (to_lower(cl)) {
-    case 'a': member = is_alpha(c); break;
-    case 'c': member = is_cntrl(c); break;
-    case 'd': member = is_digit(c); break;
-    case 'l': member = is_lower(c); break;
-    case 'p': member = is_punct(c); break;
-    case 's': member = is_space(c); break;
-    case 'u': member = is_upper(c); break;
-    case 'w': member = is_alnum(c); break;
-    case 'x': member = is_xdigit(c); break;
-    case 'z': member = (c == 0); break;
-    default: return cl == c;
-  }
+[[gnu::always_inline]] inline bool class_matches(unsigned char c, unsigned char cl) {
+  uint16_t bit = kClassTables.bit_of_letter[cl];
+  if (bit == 0) return cl == c;
+  bool member = (kClassTables.members[c] & bit) != 0;
   return is_upper(cl) ? !member : member;
 }
 
@@ -61,11 +87,59 @@ class Matcher {
   }
   char pat(size_t i) const { return i < pattern_.size() ? pattern_[i] : '\0'; }
 
+  // When the pattern from p starts with a single-character class that must
+  // match once (no '*', '?' or '-' after it), an offset whose byte that
+  // class rejects fails at once: the scan loops skip it without an attempt
+  // (the attempt would fail there too, before reaching any later error).
+  void plan_first_item(size_t p) {
+    switch (pat(p)) {
+      case '(': case ')': case '\0': return;
+      case '$': if (pat(p + 1) == '\0') return; break;
+      case '%': if (pat(p + 1) == 'b' || pat(p + 1) == 'f' || is_digit(upat(p + 1))) return; break;
+      default: break;
+    }
+    size_t ep = class_end(p);
+    if (ep == kFail) {
+      error_ = Error::kNone;  // the attempt reports it
+      return;
+    }
+    char quantifier = pat(ep);
+    if (quantifier == '*' || quantifier == '?' || quantifier == '-') return;
+    first_p_ = p;
+    first_ep_ = ep;
+  }
+  bool rejects(size_t s) {
+    if (first_ep_ == 0) return false;
+    if (s >= subject_.size()) return true;
+    return !first_item_matches(sub(s));
+  }
+  // The first offset from s that rejects() lets through, or the subject's
+  // size; a plain first byte is found by memchr.
+  size_t skip_rejected(size_t s) {
+    if (first_ep_ == first_p_ + 1 && kSpecials.find(pat(first_p_)) == std::string_view::npos) {
+      size_t at = subject_.find(pat(first_p_), s);
+      return at == std::string_view::npos ? subject_.size() : at;
+    }
+    while (s < subject_.size() && rejects(s)) s++;
+    return s;
+  }
+
  private:
   unsigned char sub(size_t i) const {
     return i < subject_.size() ? static_cast<unsigned char>(subject_[i]) : 0;
   }
   unsigned char upat(size_t i) const { return static_cast<unsigned char>(pat(i)); }
+  // single_matches for the first item, remembered per byte value: a scan
+  // meets the same few bytes again and again, and a [set] is a walk.
+  bool first_item_matches(unsigned char c) {
+    uint64_t bit = uint64_t{1} << (c & 63);
+    int word = c >> 6;
+    if (!(first_known_[word] & bit)) {
+      first_known_[word] |= bit;
+      if (single_matches(c, first_p_, first_ep_)) first_member_[word] |= bit;
+    }
+    return (first_member_[word] & bit) != 0;
+  }
   size_t fail(Error e) {
     if (error_ == Error::kNone) error_ = e;
     return kFail;
@@ -89,6 +163,12 @@ class Matcher {
   int level_ = 0;
   int depth_ = 0;
   std::array<Capture, kMaxCaptures> captures_{};
+  // plan_first_item's class pattern[first_p_, first_ep_); first_ep_ 0: none.
+  size_t first_p_ = 0;
+  size_t first_ep_ = 0;
+  // first_item_matches' memory: bytes tested, and those that matched.
+  std::array<uint64_t, 4> first_known_{};
+  std::array<uint64_t, 4> first_member_{};
 };
 
 // Where the single-character class starting at p ends (past a %x or [set]).
@@ -340,8 +420,12 @@ static SearchResult search(std::string_view subject, std::string_view pattern,
   Matcher matcher(subject, pattern);
   bool anchored = matcher.pat(0) == '^';
   size_t p = anchored ? 1 : 0;
+  matcher.plan_first_item(p);
   for (size_t s = static_cast<size_t>(start);; s++) {
-    size_t end = matcher.attempt(s, p);
+    // Past skip_rejected, an offset inside the subject passed the filter.
+    if (!anchored) s = matcher.skip_rejected(s);
+    bool tested = !anchored && s < subject.size();
+    size_t end = !tested && matcher.rejects(s) ? kFail : matcher.attempt(s, p);
     if (matcher.error() != Error::kNone) {
       result.error = matcher.error();
       return result;
@@ -402,8 +486,11 @@ Error capture_value(std::string_view subject, const Match& m, int i, CaptureValu
 SearchResult GmatchIterator::next() {
   SearchResult result;
   Matcher matcher(subject_, pattern_);
+  matcher.plan_first_item(0);
   for (; position_ <= subject_.size(); position_++) {
-    size_t end = matcher.attempt(position_, 0);
+    position_ = matcher.skip_rejected(position_);
+    bool tested = position_ < subject_.size();
+    size_t end = !tested && matcher.rejects(position_) ? kFail : matcher.attempt(position_, 0);
     if (matcher.error() != Error::kNone) {
       result.error = matcher.error();
       return result;
@@ -454,10 +541,20 @@ GsubResult gsub(std::string_view subject, std::string_view pattern, int64_t max_
   Matcher matcher(subject, pattern);
   bool anchored = matcher.pat(0) == '^';
   size_t p = anchored ? 1 : 0;
+  matcher.plan_first_item(p);
   size_t src = 0;
   Match m;
   while (result.count < max_n) {
-    size_t end = matcher.attempt(src, p);
+    // A run of offsets the first item rejects is copied whole.
+    bool rejected = matcher.rejects(src);
+    if (rejected && !anchored) {
+      size_t next = matcher.skip_rejected(src);
+      result.text.append(subject.substr(src, next - src));
+      src = next;
+      if (src == subject.size()) break;
+      rejected = false;
+    }
+    size_t end = rejected ? kFail : matcher.attempt(src, p);
     if (matcher.error() != Error::kNone) {
       result.error = matcher.error();
       return result;

@@ -186,5 +186,41 @@ TEST(Pattern, GsubWithACallerReplacer) {
   EXPECT_EQ(r.count, 2);
 }
 
+// The scans skip offsets the pattern's first item rejects (memchr for a
+// literal, a per-byte cache otherwise); results and lazy errors must be
+// the reference's. Expectations from luajit 2.1.0-beta3.
+TEST(Pattern, FirstItemFilterKeepsResultsAndLazyErrors) {
+  EXPECT_EQ(find_str("xxxxaxx", "a"), "5 5");
+  EXPECT_EQ(find_str("xxxxaxx", "a", 6), "nil");
+  EXPECT_EQ(find_str("abc", "x["), "nil");  // x never matches: no error
+  EXPECT_EQ(find_str("abx", "x["), "malformed pattern (missing ']')");
+  EXPECT_EQ(find_str("aa bb  c", "%s+b"), "3 4");
+  EXPECT_EQ(find_str("hello", "[lo]+$"), "3 5");
+  EXPECT_EQ(find_str("abc", "^b"), "nil");
+  EXPECT_EQ(find_str("", "a"), "nil");
+  EXPECT_EQ(find_str("a.b", "%."), "2 2");
+  EXPECT_EQ(find_str("xyz", "[^xy]"), "3 3");
+  EXPECT_EQ(gsub_str("banana", "a", "o"), "bonono#3");
+  EXPECT_EQ(gsub_str("banana", "a", "", 2), "bnna#2");
+  EXPECT_EQ(gsub_str("banana", "n+", "N"), "baNaNa#2");
+  EXPECT_EQ(gsub_str("a1b22c333", "%d+", "#"), "a#b#c##3");
+  EXPECT_EQ(gsub_str("abc", "x%", "y"), "abc#0");
+  EXPECT_EQ(gsub_str("xbc", "x%", "y"), "malformed pattern (ends with '%')");
+  EXPECT_EQ(gsub_str("aaa", "^a", "b"), "baa#1");
+  EXPECT_EQ(gsub_str("hello world", "[ow]", "0"), "hell0 00rld#3");
+  EXPECT_EQ(gsub_str("a]c", "]", "!"), "a!c#1");
+  GmatchIterator it("aXbXc", "X");
+  int count = 0;
+  for (SearchResult r = it.next(); r.found; r = it.next()) {
+    EXPECT_EQ(r.match.begin, count == 0 ? 1u : 3u);
+    count++;
+  }
+  EXPECT_EQ(count, 2);
+  GmatchIterator never("abc", "x(");
+  SearchResult r = never.next();
+  EXPECT_FALSE(r.found);
+  EXPECT_EQ(r.error, Error::kNone);
+}
+
 }  // namespace
 }  // namespace lj::strlib
