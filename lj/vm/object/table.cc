@@ -187,8 +187,16 @@ void Table::rehash(GlobalState& g, TValue extra_key) {
       integer_keys++;
     }
   };
-  for (uint32_t i = 0; i < asize; i++) {
-    if (!array[i].is_nil()) count(TValue::number(i));
+  // Array slots are integer keys already: bin them a bin's range at a time
+  // rather than through a double per slot (sieve rehashes a 1e6 array).
+  for (uint32_t lo = 0, b = 0; lo < asize; b++) {
+    uint32_t hi = std::min(asize, (2u << b) + 1);  // bin b holds keys 2^b+1..2^(b+1)
+    uint32_t live = 0;
+    for (uint32_t i = lo; i < hi; i++) live += !array[i].is_nil();
+    bins[b] += live;
+    integer_keys += live;
+    total += live;
+    lo = hi;
   }
   if (has_hash_part()) {
     for (uint32_t i = 0; i <= hmask; i++) {
