@@ -845,6 +845,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       }
       // Follow __index tables; a function ends in a metamethod call.
       for (int loop = 0; loop < 100; loop++) {
+        TValue mm;
         if (obj.is_table()) {
           Table* t = obj.as_table();
           TValue v = key.is_string() ? t->get_str(key.as_string()) : t->get(key);
@@ -852,25 +853,15 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
             base[bc::AOf(ins)] = v;
             goto next;
           }
-          TValue mm = t->metatable->metamethod(vm.g_, Metamethod::Index);
+          mm = t->metatable->metamethod(vm.g_, Metamethod::Index);
           if (mm.is_nil()) {
             base[bc::AOf(ins)] = v;
             goto next;
           }
-          if (mm.is_function()) {
-            mm_fn = mm;
-            mm_a = obj;
-            mm_b = key;
-            mm_nargs = 2;
-            mm_cont = continuation(Continuation::Store);
-            goto mm_call;
-          }
-          obj = mm;
-          obj_slot = -1;
-          continue;
+        } else {
+          mm = vm.metamethod(obj, Metamethod::Index);
+          if (mm.is_nil()) fail_index(vm, L, pt, pc, obj_slot, obj);
         }
-        TValue mm = vm.metamethod(obj, Metamethod::Index);
-        if (mm.is_nil()) fail_index(vm, L, pt, pc, obj_slot, obj);
         if (mm.is_function()) {
           mm_fn = mm;
           mm_a = obj;
@@ -930,9 +921,9 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         }
       }
       for (int loop = 0; loop < 100; loop++) {
+        TValue mm = TValue::nil();
         if (obj.is_table()) {
           Table* t = obj.as_table();
-          TValue mm = TValue::nil();
           if (t->metatable) {
             const TValue* slot = t->find(key);
             if (!slot || slot->is_nil()) mm = t->metatable->metamethod(vm.g_, Metamethod::NewIndex);
@@ -943,21 +934,10 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
             t->set(vm.g_, key, value);
             goto next;
           }
-          if (mm.is_function()) {
-            mm_fn = mm;
-            mm_a = obj;
-            mm_b = key;
-            mm_c = value;
-            mm_nargs = 3;
-            mm_cont = continuation(Continuation::Discard);
-            goto mm_call;
-          }
-          obj = mm;
-          obj_slot = -1;
-          continue;
+        } else {
+          mm = vm.metamethod(obj, Metamethod::NewIndex);
+          if (mm.is_nil()) fail_index(vm, L, pt, pc, obj_slot, obj);
         }
-        TValue mm = vm.metamethod(obj, Metamethod::NewIndex);
-        if (mm.is_nil()) fail_index(vm, L, pt, pc, obj_slot, obj);
         if (mm.is_function()) {
           mm_fn = mm;
           mm_a = obj;
