@@ -46,21 +46,13 @@ int math_log(Thread* L) {
   return 1;
 }
 
-int math_atan2(Thread* L) {
-  double y = check_number(L, 1), x = check_number(L, 2);  // argument 1 is checked first
-  push(L, TValue::number(std::atan2(y, x)));
-  return 1;
-}
-
-int math_pow(Thread* L) {
-  double x = check_number(L, 1), y = check_number(L, 2);  // argument 1 is checked first
-  push(L, TValue::number(std::pow(x, y)));
-  return 1;
-}
-
-int math_fmod(Thread* L) {
-  double x = check_number(L, 1), y = check_number(L, 2);  // argument 1 is checked first
-  push(L, TValue::number(std::fmod(x, y)));
+// atan2, pow, fmod: two numbers, argument 1 checked first as in luajit
+// (separate statements: C++ leaves the order of call arguments open).
+template <auto kOp>
+int math_binary(Thread* L) {
+  double a = check_number(L, 1);
+  double b = check_number(L, 2);
+  push(L, TValue::number(kOp(a, b)));
   return 1;
 }
 
@@ -191,10 +183,12 @@ void open_math(Vm& vm) {
   LJ_MATH_UNARY(LJ_MATH_REGISTER)
 #undef LJ_MATH_REGISTER
   set_function(vm, m, "log", math_log);
-  set_function(vm, m, "atan2", math_atan2);
-  set_function(vm, m, "pow", math_pow);
-  set_function(vm, m, "fmod", math_fmod);
-  set_function(vm, m, "mod", math_fmod);
+  // Lambdas: the standard does not promise std:: functions have addresses.
+  set_function(vm, m, "atan2", math_binary<[](double y, double x) { return std::atan2(y, x); }>);
+  set_function(vm, m, "pow", math_binary<[](double x, double y) { return std::pow(x, y); }>);
+  constexpr auto fmod = [](double x, double y) { return std::fmod(x, y); };
+  set_function(vm, m, "fmod", math_binary<fmod>);
+  set_function(vm, m, "mod", math_binary<fmod>);
   set_builtin(vm, m, Builtin::Deg);
   set_builtin(vm, m, Builtin::Rad);
   set_function(vm, m, "modf", math_modf);
