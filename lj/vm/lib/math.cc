@@ -186,9 +186,7 @@ void open_math(Vm& vm) {
   // Lambdas: the standard does not promise std:: functions have addresses.
   set_function(vm, m, "atan2", math_binary<[](double y, double x) { return std::atan2(y, x); }>);
   set_function(vm, m, "pow", math_binary<[](double x, double y) { return std::pow(x, y); }>);
-  constexpr auto fmod = [](double x, double y) { return std::fmod(x, y); };
-  set_function(vm, m, "fmod", math_binary<fmod>);
-  set_function(vm, m, "mod", math_binary<fmod>);
+  set_function(vm, m, "fmod", math_binary<[](double x, double y) { return std::fmod(x, y); }>);
   set_builtin(vm, m, Builtin::Deg);
   set_builtin(vm, m, Builtin::Rad);
   set_function(vm, m, "modf", math_modf);
