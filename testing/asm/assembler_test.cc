@@ -34,6 +34,16 @@ AssembleOptions options() {
   return o;
 }
 
+// Assembling `trace` must abort with `message` (and leave the space usable).
+void ExpectAbort(const ir::Trace& trace, mcode::McodeSpace& space, const char* message) {
+  try {
+    assemble(trace, space, options());
+    FAIL() << "expected an abort: " << message;
+  } catch (const regalloc::AsmAbort& abort) {
+    EXPECT_STREQ(abort.what(), message);
+  }
+}
+
 struct Exit {
   const ir::Trace* trace;
   const AssembledTrace* code;
@@ -170,12 +180,7 @@ TEST(Assembler, UnsupportedInstructionAbortsWithItsNumber) {
   const SnapEntry entries[] = {SnapEntry::make(1, 0, n)};
   b.snapshot(1, 2, 2, entries);
   mcode::McodeSpace space;
-  try {
-    assemble(t, space, options());
-    FAIL() << "expected an abort";
-  } catch (const regalloc::AsmAbort& abort) {
-    EXPECT_STREQ(abort.what(), "NYI: cannot assemble IR instruction 2");
-  }
+  ExpectAbort(t, space, "NYI: cannot assemble IR instruction 2");
   mcode::Window window;
   EXPECT_EQ(space.reserve(&window), mcode::Status::kOk);  // the reservation was dropped
   space.abort();
@@ -198,12 +203,7 @@ TEST(Assembler, TooManyLiveValuesAbortsWithTooManySpillSlots) {
   const SnapEntry entries[] = {SnapEntry::make(1, 0, sum)};
   b.snapshot(1, 2, 2, entries);
   mcode::McodeSpace space;
-  try {
-    assemble(t, space, options());
-    FAIL() << "expected an abort";
-  } catch (const regalloc::AsmAbort& abort) {
-    EXPECT_STREQ(abort.what(), "too many spill slots");
-  }
+  ExpectAbort(t, space, "too many spill slots");
 }
 
 // Below the limit the same shape assembles and sums correctly.
@@ -273,12 +273,7 @@ TEST(Assembler, OversizeTraceIsMachineCodeTooLong) {
   EXPECT_EQ(e.exit, 61u);  // every guard held: the trace ran to its end
   ASSERT_EQ(e.values.size(), 1u);
   EXPECT_EQ(e.values[0].second, ir::Value::number(2.0 + 60 * 0.5));
-  try {
-    assemble(build(400), space, options());
-    FAIL() << "expected an abort";
-  } catch (const regalloc::AsmAbort& abort) {
-    EXPECT_STREQ(abort.what(), "machine code too long");
-  }
+  ExpectAbort(build(400), space, "machine code too long");
   (void)first;
   (void)second;
 }
@@ -387,12 +382,7 @@ TEST(Assembler, CallsWithoutTableAreNyiAndASeventhArgumentGoesOnTheStack) {
   const SnapEntry entries[] = {SnapEntry::make(1, 0, r)};
   b.snapshot(1, 2, 2, entries);
   mcode::McodeSpace space;
-  try {
-    assemble(t, space, options());
-    FAIL() << "expected an abort";
-  } catch (const regalloc::AsmAbort& abort) {
-    EXPECT_STREQ(abort.what(), "NYI: cannot assemble IR instruction 2");
-  }
+  ExpectAbort(t, space, "NYI: cannot assemble IR instruction 2");
   ir::Binding seven_ints;
   seven_ints.calls.push_back({"seven", reinterpret_cast<uint64_t>(&weighted_seven), 7, IrType::INT, 0, nullptr});
   ir::Trace u;
