@@ -16,7 +16,7 @@ checked=0
 passed=0
 failures=0
 listed=()
-while read -r name small _default; do
+while read -r name small _timed _default; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   listed+=("$name")
   checked=$((checked + 1))

@@ -64,12 +64,12 @@ def result(stdout=b"", stderr=b"", exit_code=0, timed_out=False, launch_error=""
 
 
 class ParseSizesTest(unittest.TestCase):
-    def test_reads_names_and_both_sizes_in_file_order(self):
-        sizes = run.parse_sizes("fib 20 42\n\n# comment\nack 4 9  # trailing\n")
-        self.assertEqual(list(sizes.items()), [("fib", (20, 42)), ("ack", (4, 9))])
+    def test_reads_names_and_three_sizes_in_file_order(self):
+        sizes = run.parse_sizes("fib 20 34 42\n\n# comment\nack 4 7 9  # trailing\n")
+        self.assertEqual(list(sizes.items()), [("fib", (20, 34, 42)), ("ack", (4, 7, 9))])
 
     def test_rejects_malformed_lines(self):
-        for text in ("fib 20\n", "fib 20 42 7\n", "fib twenty 42\n", "fib 1 2\nfib 3 4\n"):
+        for text in ("fib 20 42\n", "fib 20 30 42 7\n", "fib twenty 30 42\n", "fib 1 2 3\nfib 3 4 5\n"):
             with self.subTest(text=text), self.assertRaises(ValueError):
                 run.parse_sizes(text)
 
@@ -77,20 +77,22 @@ class ParseSizesTest(unittest.TestCase):
         with open(os.path.join(BENCH_DIR, "SIZES")) as handle:
             sizes = run.parse_sizes(handle.read())
         self.assertGreaterEqual(len(sizes), 25)
-        for name, (small, default) in sizes.items():
+        for name, (small, timed, default) in sizes.items():
             self.assertTrue(os.path.exists(os.path.join(BENCH_DIR, f"{name}.lua")), name)
-            self.assertLessEqual(small, default, name)
+            self.assertLessEqual(small, timed, name)
+            self.assertLessEqual(timed, default, name)
 
     def test_resolve_size(self):
-        self.assertEqual(run.resolve_size("default", (20, 42)), 42)
-        self.assertEqual(run.resolve_size("small", (20, 42)), 20)
-        self.assertEqual(run.resolve_size("7", (20, 42)), 7)
+        self.assertEqual(run.resolve_size("default", (20, 34, 42)), 42)
+        self.assertEqual(run.resolve_size("timed", (20, 34, 42)), 34)
+        self.assertEqual(run.resolve_size("small", (20, 34, 42)), 20)
+        self.assertEqual(run.resolve_size("7", (20, 34, 42)), 7)
         for bad in ("0", "-3", "big"):
             with self.subTest(bad=bad), self.assertRaises(ValueError):
-                run.resolve_size(bad, (20, 42))
+                run.resolve_size(bad, (20, 34, 42))
 
     def test_only_items_may_carry_their_own_size(self):
-        sizes = {"ack": (4, 9), "fib": (20, 42), "tak": (2, 100)}
+        sizes = {"ack": (4, 7, 9), "fib": (20, 34, 42), "tak": (2, 10, 100)}
         self.assertEqual(run.select_programs(sizes, "tak=7,fib"), ["fib", "tak"])
         self.assertEqual(run.size_overrides("tak=7,fib"), {"tak": 7})
         with self.assertRaises(ValueError):
@@ -99,7 +101,7 @@ class ParseSizesTest(unittest.TestCase):
         self.assertEqual([(p.name, p.size) for p in programs], [("fib", 20), ("tak", 7)])
 
     def test_select_programs_keeps_sizes_order_and_rejects_unknown(self):
-        sizes = {"ack": (1, 2), "fib": (1, 2), "tak": (1, 2)}
+        sizes = {"ack": (1, 2, 3), "fib": (1, 2, 3), "tak": (1, 2, 3)}
         self.assertEqual(run.select_programs(sizes, None), ["ack", "fib", "tak"])
         self.assertEqual(run.select_programs(sizes, "tak, ack"), ["ack", "tak"])
         with self.assertRaisesRegex(ValueError, "nosuch"):
@@ -113,7 +115,7 @@ class ArgumentsTest(unittest.TestCase):
 
     def test_defaults_and_vm_commands(self):
         args = self.parse("--ljit-args=-joff -O1", "--ljit", "/x/ljit")
-        self.assertEqual((args.reps, args.timeout, args.size), (3, 120.0, "default"))
+        self.assertEqual((args.reps, args.timeout, args.size), (3, 120.0, "timed"))
         commands = run.vm_commands(args)
         self.assertEqual(commands["ljit"], ["/x/ljit", "-joff", "-O1"])
         self.assertEqual(commands["luajit-joff"], ["luajit", "-joff"])
