@@ -35,15 +35,15 @@ printf 'local x = 1\nx = = 2\n' > "$TMP/bad.lua"
 LJIT=$(realpath "$LJIT")
 cd "$TMP"
 msg=$("$LJIT" -bl bad.lua 2>&1 >/dev/null); status=$?
-check "syntax error message" "ljit: bad.lua:2: unexpected symbol near '='" "$msg"
+check "syntax error message" "$LJIT: bad.lua:2: unexpected symbol near '='" "$msg"
 check "syntax error status" 1 "$status"
 
 msg=$(printf 'x =' | "$LJIT" -bl - 2>&1); status=$?
-check "stdin syntax error" "ljit: stdin:1: unexpected symbol near '<eof>'" "$msg"
+check "stdin syntax error" "$LJIT: stdin:1: unexpected symbol near '<eof>'" "$msg"
 check "stdin syntax error status" 1 "$status"
 
 msg=$("$LJIT" -bl "$TMP/missing.lua" 2>&1); status=$?
-check "missing file" "ljit: cannot open $TMP/missing.lua: No such file or directory" "$msg"
+check "missing file" "$LJIT: cannot open $TMP/missing.lua: No such file or directory" "$msg"
 check "missing file status" 1 "$status"
 
 "$LJIT" -bl > /dev/null 2>&1; status=$?
@@ -60,7 +60,7 @@ check "-e chunk" "3" "$("$LJIT" -e 'print(1 + 2)' 2>&1)"
 printf 'local function f()\n  error("boom")\nend\nf()\n' > "$TMP/err.lua"
 msg=$("$LJIT" err.lua 2>&1); status=$?
 msg=$(sed -E 's/at 0x[0-9a-f]+$/at ADDR/' <<< "$msg")
-expected="ljit: err.lua:2: boom
+expected="$LJIT: err.lua:2: boom
 stack traceback:
 	[C]: in function 'error'
 	err.lua:2: in function 'f'
@@ -72,12 +72,12 @@ check "uncaught error status" 1 "$status"
 # On one pipe the error message comes before output still buffered, as luajit.
 printf 'io.write("out1\\n")\nerror("boom")\n' > "$TMP/order.lua"
 msg=$("$LJIT" order.lua 2>&1 | head -1)
-check "error before buffered output" "ljit: order.lua:2: boom" "$msg"
+check "error before buffered output" "$LJIT: order.lua:2: boom" "$msg"
 msg=$("$LJIT" order.lua 2>&1 | tail -1)
 check "buffered output after the error" "out1" "$msg"
 
 msg=$("$LJIT" -e 'error({})' 2>&1)
-check "error object" "ljit: (error object is not a string)" "$msg"
+check "error object" "$LJIT: (error object is not a string)" "$msg"
 msg=$("$LJIT" -e 'error()' 2>&1); status=$?
 check "nil error prints nothing" "" "$msg"
 check "nil error status" 1 "$status"
@@ -93,6 +93,7 @@ same_as_luajit() {  # same_as_luajit NAME ARGS... (LINES=n: first n lines only)
   local a b ra rb
   a=$("$LJIT" "$@" 2>&1 < "$TMP/stdin.lua"); ra=$?
   b=$(luajit "$@" 2>&1 < "$TMP/stdin.lua"); rb=$?
+  a=${a//"$LJIT"/luajit}  # luajit, like ljit, names itself by its argv[0]
   a=${a//ljit/luajit}
   a=$(sed -E 's/\[C\]: at 0x[0-9a-f]+/[C]: at ADDR/' <<< "$a" | head -n "${LINES:-100000}")
   b=$(sed -E 's/\[C\]: at 0x[0-9a-f]+/[C]: at ADDR/' <<< "$b" | head -n "${LINES:-100000}")
@@ -138,7 +139,7 @@ else
   echo "luajit not installed: option cases not compared"
 fi
 msg=$("$LJIT" -jv -e '' 2>&1); status=$?
-check "-jv not supported yet" "ljit: -jv is not supported yet: it needs the trace compiler" "$msg"
+check "-jv not supported yet" "$LJIT: -jv is not supported yet: it needs the trace compiler" "$msg"
 check "-jv status" 1 "$status"
 check "-v" "LuaJIT 2.1.0-beta3 -- ljit (lj project)" "$("$LJIT" -v)"
 
@@ -154,14 +155,14 @@ check "dofile and loadfile of a dump" "42	2	y
 function" "$("$LJIT" -e "dofile('$TMP/save.raw') print(type(loadfile('$TMP/save.raw')))" 2>&1)"
 head -c 20 "$TMP/save.raw" > "$TMP/short.raw"
 msg=$("$LJIT" "$TMP/short.raw" 2>&1); status=$?
-check "truncated dump" "ljit: $TMP/short.raw: cannot load malformed bytecode" "$msg"
+check "truncated dump" "$LJIT: $TMP/short.raw: cannot load malformed bytecode" "$msg"
 check "truncated dump status" 1 "$status"
 (printf '#!/usr/bin/env ljit\n'; cat "$TMP/save.raw") > "$TMP/shebang.raw"
 msg=$("$LJIT" "$TMP/shebang.raw" 2>&1); status=$?
-check "a dump after a #! line is refused" "ljit: cannot load malformed bytecode" "$msg"
+check "a dump after a #! line is refused" "$LJIT: cannot load malformed bytecode" "$msg"
 check "a dump after a #! line: status" 1 "$status"
 msg=$("$LJIT" -b -t obj "$TMP/save.lua" "$TMP/save.o" 2>&1); status=$?
-check "-t obj is refused" "ljit: object file output is not supported: use -t c or -t h" "$msg"
+check "-t obj is refused" "$LJIT: object file output is not supported: use -t c or -t h" "$msg"
 check "-t obj status" 1 "$status"
 
 # No script and a terminal on stdin: the interactive loop with its banner
@@ -188,7 +189,7 @@ same_repl() {  # same_repl NAME INPUT ARGS...
   check "$name (JIT line)" "JIT:" "$(sed -n 2p "$TMP/a.out" | cut -c1-4)"
   check "$name (stdout)" "$(tail -n +3 "$TMP/b.out")" "$(tail -n +3 "$TMP/a.out")"
   check "$name (stderr)" "$(sed -E 's/0x[0-9a-f]+/ADDR/; s/luajit/ljit/g' "$TMP/b.err")" \
-    "$(sed -E 's/0x[0-9a-f]+/ADDR/' "$TMP/a.err")"
+    "$(sed -E "s/0x[0-9a-f]+/ADDR/; s|$LJIT|ljit|g" "$TMP/a.err")"
   check "$name (status)" "$rb" "$ra"
   repl_compared=$((repl_compared + 1))
 }

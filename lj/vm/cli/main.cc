@@ -42,8 +42,18 @@ std::optional<std::string> ReadSource(const std::string& path, std::string* erro
   return text;
 }
 
+namespace {
+const char* program_name = kProgram;
+}  // namespace
+
+const char* ProgramName() { return program_name; }
+
+void SetProgramName(const char* argv0) {
+  if (argv0 && *argv0) program_name = argv0;
+}
+
 int Fail(const std::string& message) {
-  std::fprintf(stderr, "%s: %s\n", kProgram, message.c_str());
+  std::fprintf(stderr, "%s: %s\n", ProgramName(), message.c_str());
   return 1;
 }
 
@@ -121,7 +131,7 @@ void PrintUsage() {
                "  -E        Ignore environment variables.\n"
                "  --        Stop handling options.\n"
                "  -         Execute stdin and stop handling options.\n",
-               kProgram);
+               ProgramName());
   std::fflush(stderr);
 }
 
@@ -188,7 +198,7 @@ void SetArgTable(vm::GlobalState& g, const std::vector<std::string>& args, size_
   for (size_t k = 0; k < args.size(); k++) {
     arg->set_int(g, static_cast<int64_t>(k) - static_cast<int64_t>(script), vm::TValue::string(g.intern(args[k])));
   }
-  arg->set_int(g, -static_cast<int64_t>(script) - 1, vm::TValue::string(g.intern(kProgram)));
+  arg->set_int(g, -static_cast<int64_t>(script) - 1, vm::TValue::string(g.intern(ProgramName())));
   g.globals()->set_str(g, g.intern("arg"), vm::TValue::table(arg));
 }
 
@@ -322,7 +332,8 @@ int RunPrograms(const std::vector<std::string>& args) {
 }  // namespace
 
 int Main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+  if (argc > 0) SetProgramName(argv[0]);
+  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   if (!args.empty() && args[0].rfind("-b", 0) == 0) {
     std::string first = args[0].substr(2);
     std::vector<std::string> rest(args.begin() + 1, args.end());
