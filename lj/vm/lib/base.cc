@@ -21,7 +21,10 @@ int lib_tostring(Thread* L);
 int lib_print(Thread* L) {
   Vm& vm = Vm::of(L);
   int n = arg_count(L);
-  TValue tostring = L->global->globals()->get_str(L->global->intern("tostring"));
+  // The name "tostring" is print's upvalue, as in luajit, so it is not
+  // interned again on every call.
+  String* tostring_name = L->base[-2].as_function()->c_upvalues()[0].as_string();
+  TValue tostring = L->global->globals()->get_str(tostring_name);
   bool builtin = tostring.is_function() && tostring.as_function()->is_c() &&
                  tostring.as_function()->cfunction() == lib_tostring;
   for (int i = 1; i <= n; i++) {
@@ -493,7 +496,9 @@ void open_base(Vm& vm) {
   Table* G = g.globals();
   G->set_str(g, g.intern("_G"), TValue::table(G));
   G->set_str(g, g.intern("_VERSION"), TValue::string(g.intern("Lua 5.1")));
-  set_function(vm, G, "print", lib_print);
+  Function* print = g.new_c_function(lib_print, 1, G);
+  print->c_upvalues()[0] = TValue::string(g.intern("tostring"));
+  G->set_str(g, g.intern("print"), TValue::function(print));
   set_fast_function(vm, G, "type", lib_type, interp::kFfType, fast_type);
   set_function(vm, G, "tostring", lib_tostring);
   set_fast_function(vm, G, "tonumber", lib_tonumber, interp::kFfTonumber, fast_tonumber);
