@@ -655,8 +655,10 @@ class Evaluator {
         break;
       }
       case Op::BUFHDR: {
+        // APPEND continues a chain, WRITE (a string.buffer written to) the
+        // buffer's contents: both keep them.
         if (ins.op2 == bufhdr::kReset) object(a()).text.clear();
-        else if (ins.op2 != bufhdr::kAppend) throw Unsupported{"BUFHDR mode"};
+        else if (ins.op2 != bufhdr::kAppend && ins.op2 != bufhdr::kWrite) throw Unsupported{"BUFHDR mode"};
         out = a();
         break;
       }

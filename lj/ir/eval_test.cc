@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "lj/ir/builder.h"
 #include "lj/ir/dump.h"
 #include "testing/ir/test_binding.h"
 
@@ -187,6 +188,39 @@ TEST(Evaluate, SelfLinkedTraceReentersWithRestoredStack) {
   ASSERT_EQ(r.outcome, Outcome::kGuardExit) << describe(r);
   EXPECT_EQ(r.iterations, 4);
   EXPECT_EQ(r.state.slots[1], Value::number(5));
+}
+
+// BUFHDR: RESET empties the buffer, APPEND and WRITE keep what it holds;
+// any other mode is not guessed at.
+TEST(Evaluate, BufferHeadersResetOrKeepTheContents) {
+  testing::TestBinding tb;
+  for (const uint16_t mode : {bufhdr::kReset, bufhdr::kAppend, bufhdr::kWrite, uint16_t{3}}) {
+    Trace trace;
+    Builder b(trace);
+    b.snapshot(0, 2, 2, {});
+    const Ref piece = b.emit(Op::SLOAD, Type::guarded(IrType::STR), 1, sload::kTypeCheck);
+    const Ref header = b.emit(Op::BUFHDR, Type(IrType::P64), b.kptr(0x9100), mode);
+    const Ref put = b.emit(Op::BUFPUT, Type(IrType::P64), header, piece);
+    const Ref str = b.emit(Op::BUFSTR, Type(IrType::STR), put, header);
+    const SnapEntry end[] = {SnapEntry::make(1, 0, str)};
+    b.snapshot(1, 2, 2, end);
+    MachineState state;
+    Object buffer, text;
+    buffer.type = IrType::UDATA;
+    buffer.text = "ab";
+    text.type = IrType::STR;
+    text.text = "c";
+    state.objects[0x9100] = buffer;
+    state.objects[0x9200] = text;
+    state.slots[1] = Value::object(IrType::STR, 0x9200);
+    const EvalResult r = evaluate(trace, tb.binding(), state);
+    if (mode == 3) {
+      EXPECT_EQ(r.outcome, Outcome::kInvalid);
+      continue;
+    }
+    ASSERT_EQ(r.outcome, Outcome::kTraceEnd) << describe(r);
+    EXPECT_EQ(r.state.objects.at(0x9100).text, mode == bufhdr::kReset ? "c" : "abc") << "mode " << mode;
+  }
 }
 
 TEST(Evaluate, UnsupportedOpsAreReportedNotGuessed) {

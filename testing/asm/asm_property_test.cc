@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <set>
 #include <string>
 
 #include "lj/asm/mcode.h"
@@ -186,12 +187,28 @@ void check_backend(const AsmRecipe& recipe, bool use_sse4_1 = x64::cpu_features(
     int_div_pow |= (ins.o == ir::Op::DIV || ins.o == ir::Op::POW) && ins.t.is_int();
     float_call |= ins.o == ir::Op::CALLN && ins.t.is(ir::IrType::FLOAT);
   }
+  // Each tag once per case (a std::set: RC_TAG counts repeats as new tags).
+  std::set<std::string> tags;
+  const uint16_t dirty = *binding.call_by_name("dirty");
   for (ir::Ref r = ir::kRefFirst; r < c->trace.nins(); ++r) {
     const ir::Ins& ins = c->trace[r];
-    if (ins.o == ir::Op::SNEW) RC_TAG(ir::is_constant_ref(c->trace[ins.op1].op2) ? "SNEW at a constant offset" : "SNEW at a variable offset");
-    if (ins.o == ir::Op::TOSTR) RC_TAG("TOSTR");
-    if (ins.o == ir::Op::BUFHDR) RC_TAG(ins.op2 == ir::bufhdr::kReset ? "buffer RESET" : "buffer APPEND");
+    if (ins.o == ir::Op::SNEW) tags.insert(ir::is_constant_ref(c->trace[ins.op1].op2) ? "SNEW at a constant offset" : "SNEW at a variable offset");
+    if (ins.o == ir::Op::TOSTR) tags.insert("TOSTR");
+    if (ins.o == ir::Op::BUFHDR)
+      tags.insert(ins.op2 == ir::bufhdr::kReset ? "buffer RESET" : ins.op2 == ir::bufhdr::kWrite ? "buffer WRITE" : "buffer APPEND");
+    if (ins.o == ir::Op::BUFPUT && c->trace[ins.op2].o == ir::Op::TOSTR) tags.insert("BUFPUT of a TOSTR");
+    const ir::IrType from = ir::conv::source(ins.op2), to = ir::conv::dest(ins.op2);
+    if (ins.o == ir::Op::CONV && (from == ir::IrType::FLOAT || to == ir::IrType::FLOAT) &&
+        (from == ir::IrType::INT || to == ir::IrType::INT))
+      tags.insert("CONV between FLOAT and INT");
+    if (ins.o == ir::Op::CALLN && ins.op2 == dirty) {
+      bool indexes = false;
+      for (ir::Ref u = r + 1; u < c->trace.nins(); ++u)
+        indexes |= (c->trace[u].o == ir::Op::AREF || c->trace[u].o == ir::Op::STRREF) && c->trace[u].op2 == r;
+      tags.insert(indexes ? "dirty helper int as an index" : "dirty helper int");
+    }
   }
+  for (const std::string& tag : tags) RC_TAG(tag);
   if (expected.outcome == ir::Outcome::kGuardExit && c->trace[expected.guard].o == ir::Op::STRTO)
     RC_TAG("exit at STRTO (not a number)");
   if (int_div_pow) RC_TAG("int DIV/POW helper calls");

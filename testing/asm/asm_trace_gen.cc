@@ -51,7 +51,7 @@ constexpr const char* kStrings[] = {"12", " 0x10 ", "abc", "-3.5", "", "1e5", "i
 // Math steps (AsmStep::op picks one): what the assembler calls C++ for, and TOBIT.
 enum MathKind : uint8_t {
   kTobit, kIntMod, kNumMod, kPow, kLdexp, kLog, kLog2, kMoreIntArith, kMoreIntArith2,
-  kIndirectCall, kIntDiv, kIntPow, kFloatCall, kMathKindCount
+  kIndirectCall, kIntDiv, kIntPow, kFloatCall, kDirtyInt, kMathKindCount
 };
 constexpr double kLdexpExponents[] = {0.0, 1.0, -3.0, 10.0, 1100.0, -1100.0};
 
@@ -92,6 +92,30 @@ double many_helper(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_
 
 enum Helper : uint8_t { kMix, kFma, kEight, kMany, kHelperCount };
 
+}  // namespace
+
+// dirty(int x) -> int: x, returned the way SysV allows an int32 result:
+// in eax, with garbage in the upper half of rax (C++ compilers happen to
+// zero it, so this one is written in assembly). Machine code that used the
+// result with all 64 bits — an array index, a string offset — goes astray.
+extern "C" int32_t lj_testing_dirty_int(int32_t x);
+asm(R"(
+  .pushsection .text
+  .p2align 4
+  .globl lj_testing_dirty_int
+  .hidden lj_testing_dirty_int
+  .type lj_testing_dirty_int, @function
+lj_testing_dirty_int:
+  movabsq $0x5a5a5a5a00000000, %rax
+  movl %edi, %ecx
+  orq %rcx, %rax
+  ret
+  .size lj_testing_dirty_int, .-lj_testing_dirty_int
+  .popsection
+)");
+
+namespace {
+
 // FLOAT arguments and result (FFI-style), mixed with a double in between:
 // the SysV registers xmm0..2 carry single, double, single.
 float float_helper(float a, double b, float c) { return a - static_cast<float>(b) * c; }
@@ -103,6 +127,7 @@ struct AsmBinding {
   ir::Binding binding = base.binding();
   uint16_t first = 0;
   uint16_t float_call = 0;
+  uint16_t dirty_call = 0;
   AsmBinding() {
     // A string's length is its text's (strings are the evaluator's objects).
     binding.fields[base.field("str.len")].compute = [](const ir::Object& o) {
@@ -131,6 +156,9 @@ struct AsmBinding {
                                    v[12].as_num(), v[13].as_num(), v[14].as_num(), v[15].as_num(),
                                    v[16].as_num(), v[17].as_num()));
                              }});
+    dirty_call = static_cast<uint16_t>(binding.calls.size());
+    binding.calls.push_back({"dirty", reinterpret_cast<uint64_t>(&lj_testing_dirty_int), 1, IrType::INT, 0,
+                             [](Args v) { return ir::Value::integer(v[0].as_int()); }});
     float_call = static_cast<uint16_t>(binding.calls.size());
     binding.calls.push_back({"floats", reinterpret_cast<uint64_t>(&float_helper), 3, IrType::FLOAT, 0,
                              [](Args v) {
@@ -297,6 +325,7 @@ class Generator {
         return;
       }
       case kFloatCall: return float_call(s);
+      case kDirtyInt: ints_.push_back(dirty(int_operand(s.a))); return;
       case kLog: case kLog2: {
         const auto f = s.op % kMathKindCount == kLog ? ir::FpMath::LOG : ir::FpMath::LOG2;
         nums_.push_back(b_.emit(Op::FPMATH, Type(IrType::NUM), x, static_cast<Ref>(f)));
@@ -330,6 +359,10 @@ class Generator {
     buffer.type = IrType::UDATA;
     buffer_ = object_id(0x7600);
     state_.objects[buffer_] = buffer;
+    // A string.buffer: BUFHDR WRITE appends to what it holds, never reset.
+    string_buffer_ = object_id(0x7700);
+    buffer.text = pick(kStrings, recipe_.memory[2] + 3);
+    state_.objects[string_buffer_] = buffer;
   }
 
   Ref string_operand(uint16_t i) { return strings_[i % strings_.size()]; }
@@ -371,8 +404,9 @@ class Generator {
     if (recipe_.calm) return snapshot(s);
     const Ref str = string_operand(s.a);
     const int32_t length = 1 + s.b % 4;
-    const Ref offset = s.konst ? b_.kint((s.b >> 2) & 1)
-                               : b_.emit(Op::BAND, Type(IrType::INT), int_operand(s.b), b_.kint(1));
+    Ref offset = s.konst ? b_.kint((s.b >> 2) & 1)
+                         : b_.emit(Op::BAND, Type(IrType::INT), int_operand(s.b), b_.kint(1));
+    if (!s.konst && (s.b & 0x10)) offset = dirty(offset);
     snapshot(s);
     const Ref have = b_.emit(Op::FLOAD, Type(IrType::INT), str, asm_binding_tables().base.field("str.len"));
     b_.emit(Op::GE, Type::guarded(IrType::INT), have, b_.kint(length + 1));
@@ -382,22 +416,40 @@ class Generator {
 
   // A buffer chain (string concatenation): RESET and 1..2 pieces, its
   // string; then sometimes APPEND 1..2 more and the longer string. Pieces
-  // are short strings only, so lengths stay bounded (under 100 bytes).
+  // are short strings or numbers formatted in place (so lengths stay
+  // bounded: under 100 bytes). Or, instead of APPEND, WRITE 1..2 pieces
+  // to the string.buffer (at most 8 in a straight trace: under 200 bytes).
   void concat(const AsmStep& s) {
     const Ref buffer = b_.kptr(buffer_);
     Ref at = b_.emit(Op::BUFHDR, Type(IrType::P64), buffer, ir::bufhdr::kReset);
     const Ref header = at;
-    for (int i = 0; i <= (s.b & 1); ++i)
-      at = b_.emit(Op::BUFPUT, Type(IrType::P64), at, short_string(static_cast<uint16_t>(s.a + 3 * i)));
+    for (int i = 0; i <= (s.b & 1); ++i) at = b_.emit(Op::BUFPUT, Type(IrType::P64), at, piece(s, 3 * i));
     strings_.push_back(b_.emit(Op::BUFSTR, Type(IrType::STR), at, header));
     if (!(s.b & 2)) return;
+    const int pieces = 1 + ((s.b >> 2) & 1);
+    // (Not in loops: every iteration would write more.)
+    const bool write = (s.b & 8) && !recipe_.loops && written_pieces_ + pieces <= 8;
     // APPEND continues the chain (its operand, as LuaJIT's, leads back to
     // the RESET), so the first part lives as long as the appended one.
-    at = b_.emit(Op::BUFHDR, Type(IrType::P64), at, ir::bufhdr::kAppend);
+    // WRITE names the string.buffer itself, as LuaJIT's recorder does.
+    at = write ? b_.emit(Op::BUFHDR, Type(IrType::P64), b_.kptr(string_buffer_), ir::bufhdr::kWrite)
+               : b_.emit(Op::BUFHDR, Type(IrType::P64), at, ir::bufhdr::kAppend);
+    if (write) written_pieces_ += pieces;
     const Ref append = at;
-    for (int i = 0; i <= ((s.b >> 2) & 1); ++i)
-      at = b_.emit(Op::BUFPUT, Type(IrType::P64), at, short_string(static_cast<uint16_t>(s.a + 5 * i + 1)));
+    for (int i = 0; i < pieces; ++i) at = b_.emit(Op::BUFPUT, Type(IrType::P64), at, piece(s, 5 * i + 1));
     strings_.push_back(b_.emit(Op::BUFSTR, Type(IrType::STR), at, append));
+  }
+
+  // What BUFPUT appends: a short string, or a TOSTR of an int, a number or
+  // a char that only the BUFPUT reads (the assembler fuses the two).
+  Ref piece(const AsmStep& s, int i) {
+    const uint16_t k = static_cast<uint16_t>(s.a + i);
+    switch (((s.b >> 4) + i) % 4) {
+      case 1: return b_.emit(Op::TOSTR, Type(IrType::STR), int_operand(k), ir::tostr::kInt);
+      case 2: return b_.emit(Op::TOSTR, Type(IrType::STR), num_operand(k), ir::tostr::kNum);
+      case 3: return b_.emit(Op::TOSTR, Type(IrType::STR), int_operand(k), ir::tostr::kChar);
+      default: return short_string(k);
+    }
   }
 
   // ---- Memory ---------------------------------------------------------------
@@ -471,7 +523,12 @@ class Generator {
     }
   }
 
-  // t[i]: a constant index, i & 3, or (not calm) i & 7 behind a bounds check.
+  // An int returned by a helper with garbage above its 32 bits (the
+  // assembler must clear them before any 64-bit use).
+  Ref dirty(Ref x) { return b_.emit(Op::CALLN, Type(IrType::INT), x, asm_binding_tables().dirty_call); }
+
+  // t[i]: a constant index, i & 3, or (not calm) i & 7 behind a bounds
+  // check; a variable index sometimes comes back through dirty().
   Ref array_ref(const AsmStep& s) {
     const Ref t = table(s);
     const Ref array = b_.emit(Op::FLOAD, Type(IrType::P64), t, field("tab.array"));
@@ -480,8 +537,10 @@ class Generator {
       index = b_.kint(s.b % 4);
     } else if (recipe_.calm || !(s.b & 0x100)) {
       index = b_.emit(Op::BAND, Type(IrType::INT), int_operand(s.b), b_.kint(3));
+      if (s.b & 0x200) index = dirty(index);
     } else {
       index = b_.emit(Op::BAND, Type(IrType::INT), int_operand(s.b), b_.kint(7));
+      if (s.b & 0x200) index = dirty(index);
       const Ref size = b_.emit(Op::FLOAD, Type(IrType::INT), t, field("tab.asize"));
       snapshot(s);
       b_.emit(Op::ABC, Type::guarded(IrType::INT), size, index);
@@ -655,16 +714,25 @@ class Generator {
     (helper == kMix ? ints_ : nums_).push_back(result);
   }
 
-  // CONV float.num of two numbers, a FLOAT helper call, the result back
-  // to a number (CONV num.float): FLOAT values live only in between.
+  // CONV float.num of numbers (sometimes of a constant) or CONV float.int
+  // of an int, a FLOAT helper call, the result back to a number (CONV
+  // num.float) and (not calm) sometimes to an int, exact or exit (CONV
+  // int.float): FLOAT values live only in between.
   void float_call(const AsmStep& s) {
     const Type single(IrType::FLOAT);
     const uint16_t to_float = ir::conv::mode(IrType::FLOAT, IrType::NUM);
-    const Ref a = b_.emit(Op::CONV, single, num_operand(s.a), to_float);
-    const Ref c = b_.emit(Op::CONV, single, num_operand(static_cast<uint16_t>(s.a + s.b)), to_float);
+    const Ref first = s.konst && (s.b & 4) ? b_.knum(pick(kNums, s.b >> 5)) : num_operand(s.a);
+    const Ref a = b_.emit(Op::CONV, single, first, to_float);
+    const uint16_t i = static_cast<uint16_t>(s.a + s.b);
+    const Ref c = s.b & 8 ? b_.emit(Op::CONV, single, int_operand(i), ir::conv::mode(IrType::FLOAT, IrType::INT))
+                          : b_.emit(Op::CONV, single, num_operand(i), to_float);
     const Ref chain = b_.emit(Op::CARG, Type(IrType::NIL), b_.emit(Op::CARG, Type(IrType::NIL), a, num_second(s)), c);
     const Ref result = b_.emit(Op::CALLN, single, chain, asm_binding_tables().float_call);
     nums_.push_back(b_.emit(Op::CONV, Type(IrType::NUM), result, ir::conv::mode(IrType::NUM, IrType::FLOAT)));
+    if (recipe_.calm || !(s.b & 16)) return;
+    snapshot(s);
+    ints_.push_back(b_.emit(Op::CONV, Type::guarded(IrType::INT), result,
+                            ir::conv::mode(IrType::INT, IrType::FLOAT) | ir::conv::kCheck));
   }
 
   // Slots 1..4 always, then up to 32 more naming values chosen by the seed:
@@ -718,7 +786,8 @@ class Generator {
   ir::Builder b_;
   std::vector<Ref> ints_, nums_, rot_nums_, rot_ints_, tables_;
   std::vector<Ref> strings_, short_strings_;  // short: no buffer results
-  uint64_t buffer_ = 0;
+  uint64_t buffer_ = 0, string_buffer_ = 0;
+  int written_pieces_ = 0;  // BUFPUTs after BUFHDR WRITE (bounds its length)
   uint64_t table_a_ = 0, table_b_ = 0, template_ = 0;
   Ref function_ = 0;
   std::vector<uint8_t> upvalue_open_;

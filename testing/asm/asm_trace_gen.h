@@ -3,8 +3,10 @@
 // type guards that pass and fail, upvalue open/closed guards, TBAR/OBAR,
 // int and number arithmetic, TOBIT, rotations, byte swaps, MIN/MAX,
 // MOD/POW/LDEXP/log and int DIV/POW through helpers, CALLXS, FLOAT call
-// arguments, strings (TOSTR, STRTO, SNEW/STRREF, buffer chains; slots 46-47
-// hold strings), overflow/conversion/comparison
+// arguments and FLOAT<->int conversions, ints returned with garbage above
+// bit 31 (also as array indexes and string offsets), strings (TOSTR,
+// STRTO, SNEW/STRREF, buffer chains with fused TOSTR pieces and WRITE to a
+// string.buffer; slots 46-47 hold strings), overflow/conversion/comparison
 // guards, FPMATH, loops with PHI swaps and rotations, snapshots naming many values), built
 // raw and then optimized as the trace compiler would (FOLD/CSE/DCE, LOOP).
 // Any prefix of a recipe's steps is a valid recipe, so rapidcheck shrinks.
@@ -80,7 +82,10 @@ std::optional<AsmCase> build_asm_case(const AsmRecipe& recipe, TestHeap* heap = 
 //   fma(num a, num b, num c) -> num    a * b + c
 //   eight(int, num, int, num, int, num, int, num) -> num   a weighted sum
 //   many(8 ints, 10 nums) -> num       a weighted sum; 2 + 2 stack arguments
-// Their `evaluate` calls the very same C++ functions, so the evaluator and
+//   floats(float, num, float) -> float a - b * c in single precision
+//   dirty(int x) -> int                x, with garbage in rax's upper half
+//                                      (assembly: SysV allows it, C++ won't)
+// Their `evaluate` calls the very same C++ functions (dirty's returns x), so the evaluator and
 // the machine code compute through the call table alike.
 const ir::Binding& asm_binding();
 

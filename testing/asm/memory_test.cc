@@ -161,6 +161,39 @@ TEST_F(MemoryTest, TableBarrierTurnsABlackTableGrayAgain) {
   }
 }
 
+// An int a helper returns (dirty: garbage above bit 31, as SysV allows)
+// indexes the array behind its bounds check: the index must count with its
+// 32 bits only. Again with the result kept across a second call (spilled
+// and reloaded), and for each index of the array.
+TEST_F(MemoryTest, HelperIntResultIndexesAnArrayWithItsLow32Bits) {
+  const uint16_t dirty = *binding_.call_by_name("dirty");
+  for (const bool across_call : {false, true}) {
+    for (int i = 0; i < 4; ++i) {
+      ir::Trace t;
+      ir::Builder b(t);
+      const auto [tab, x] = start(b);
+      const Ref n = b.emit(Op::CONV, Type::guarded(IrType::INT), x, ir::conv::mode(IrType::INT, IrType::NUM) | ir::conv::kCheck);
+      const Ref index = b.emit(Op::CALLN, Type(IrType::INT), n, dirty);
+      // A later call evicts the index from rax: its spill slot carries it.
+      const Ref other = across_call ? b.emit(Op::CALLN, Type(IrType::INT), n, dirty) : index;
+      const Ref array = b.emit(Op::FLOAD, Type(IrType::P64), tab, field("tab.array"));
+      const Ref size = b.emit(Op::FLOAD, Type(IrType::INT), tab, field("tab.asize"));
+      b.emit(Op::ABC, Type::guarded(IrType::INT), size, index);
+      const Ref v = b.emit(Op::ALOAD, Type::guarded(IrType::NUM), b.emit(Op::AREF, Type(IrType::P64), array, index), 0);
+      const Ref sum = b.emit(Op::ADD, Type(IrType::INT), index, other);
+      const SnapEntry end[] = {SnapEntry::make(2, 0, v), SnapEntry::make(3, 0, sum)};
+      b.snapshot(1, 4, 4, end);
+      ir::MachineState state;
+      table(0, state);
+      state.slots[2] = ir::Value::number(i);
+      const ir::EvalResult expected = ir::evaluate(t, binding_, state);
+      ASSERT_EQ(expected.snapshot, 1);
+      EXPECT_EQ(expected.restored.at(2), ir::Value::number(i + 1));
+      EXPECT_EQ(machine_differs(t, state, expected, i), "") << "index " << i << (across_call ? " across a call" : "");
+    }
+  }
+}
+
 // The array load fuses its AREF: [array + 8] is the load's own operand.
 TEST_F(MemoryTest, ArrayLoadFusesItsAddress) {
   ir::Trace t;

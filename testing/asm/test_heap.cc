@@ -70,29 +70,36 @@ struct HeapHelpers {
   static uint64_t str_new(x64::TraceContext*, const char* bytes, int32_t length) {
     return current_heap->intern(std::string_view(bytes, static_cast<size_t>(length)));
   }
-  static uint64_t str_from_int(x64::TraceContext*, int32_t v) {
+  static std::string int_text(int32_t v) {
     char text[16];
-    return current_heap->intern(std::string_view(text, static_cast<size_t>(std::snprintf(text, sizeof text, "%d", v))));
+    return std::string(text, static_cast<size_t>(std::snprintf(text, sizeof text, "%d", v)));
   }
-  static uint64_t str_from_num(x64::TraceContext*, double v) {
+  static std::string num_text(double v) {
     char text[40];
     const int n = std::isnan(v) ? std::snprintf(text, sizeof text, "nan") : std::snprintf(text, sizeof text, "%.14g", v);
-    return current_heap->intern(std::string_view(text, static_cast<size_t>(n)));
+    return std::string(text, static_cast<size_t>(n));
   }
-  static uint64_t str_from_char(x64::TraceContext*, int32_t c) {
-    const char byte = static_cast<char>(c);
-    return current_heap->intern(std::string_view(&byte, 1));
-  }
+  static std::string char_text(int32_t c) { return std::string(1, static_cast<char>(c)); }
+  static uint64_t str_from_int(x64::TraceContext*, int32_t v) { return current_heap->intern(int_text(v)); }
+  static uint64_t str_from_num(x64::TraceContext*, double v) { return current_heap->intern(num_text(v)); }
+  static uint64_t str_from_char(x64::TraceContext*, int32_t c) { return current_heap->intern(char_text(c)); }
   static double str_to_num(x64::TraceContext* ctx, uint64_t str) {
     double value = 0;
     ctx->helper_answer = ir::semantics::string_to_number(current_heap->text(current_heap->block(str)), &value);
     return value;
   }
-  static uint64_t buf_put(x64::TraceContext*, uint64_t buffer, uint64_t str) {
+  static uint64_t append(uint64_t buffer, std::string_view piece) {
     TestHeap::Block& b = current_heap->block(buffer);
-    current_heap->set_text(b, current_heap->text(b) + current_heap->text(current_heap->block(str)));
+    current_heap->set_text(b, current_heap->text(b) + std::string(piece));
     return buffer;
   }
+  static uint64_t buf_put(x64::TraceContext*, uint64_t buffer, uint64_t str) {
+    return append(buffer, current_heap->text(current_heap->block(str)));
+  }
+  // BUFPUT of a TOSTR, fused: the number formatted straight into the buffer.
+  static uint64_t buf_put_int(x64::TraceContext*, uint64_t buffer, int32_t v) { return append(buffer, int_text(v)); }
+  static uint64_t buf_put_num(x64::TraceContext*, uint64_t buffer, double v) { return append(buffer, num_text(v)); }
+  static uint64_t buf_put_char(x64::TraceContext*, uint64_t buffer, int32_t c) { return append(buffer, char_text(c)); }
   static uint64_t buf_str(x64::TraceContext*, uint64_t buffer) {
     return current_heap->intern(current_heap->text(current_heap->block(buffer)));
   }
@@ -172,6 +179,9 @@ const x64::ObjectLayout& TestHeap::layout(const ir::Binding& binding) {
     l.str_from_char = x64::guarded<&HeapHelpers::str_from_char>::address();
     l.str_to_num = reinterpret_cast<uint64_t>(&HeapHelpers::str_to_num);
     l.buf_put = x64::guarded<&HeapHelpers::buf_put>::address();
+    l.buf_put_int = x64::guarded<&HeapHelpers::buf_put_int>::address();
+    l.buf_put_num = x64::guarded<&HeapHelpers::buf_put_num>::address();
+    l.buf_put_char = x64::guarded<&HeapHelpers::buf_put_char>::address();
     l.buf_str = x64::guarded<&HeapHelpers::buf_str>::address();
     return l;
   }();

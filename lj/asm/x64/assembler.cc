@@ -678,6 +678,8 @@ class Assembler {
       }
       if (ins.op_info().op1 == ir::OperandKind::ref) note(ins.op1, 2 * r);
       if (ins.op_info().op2 == ir::OperandKind::ref) note(ins.op2, 2 * r);
+      // A BUFPUT fused with its TOSTR reads the TOSTR's operand itself.
+      if (ins.o == Op::BUFPUT && is_op(ins.op2, Op::TOSTR)) note(at(ins.op2).op1, 2 * r);
     }
     // Backwards: a snapshot's entries repeated from the next one (whose
     // guards come later) cannot raise a last use, unless that one has none.
@@ -1070,23 +1072,38 @@ class Assembler {
       return;
     }
     // FLOAT (FFI call arguments and results) lives in an XMM's low 32 bits.
+    // The IR has no FLOAT constants: a constant argument is CONV flt.num of
+    // a KNUM, which reads the number from the constant pool.
     const bool to_float = dst == ir::IrType::FLOAT && src == ir::IrType::NUM;
     if (to_float || (dst == ir::IrType::NUM && src == ir::IrType::FLOAT)) {
       const Reg dest = define(r);
-      const Reg from = use(ins.op1);
-      e_.sse(to_float ? SseOp::cvtsd2ss : SseOp::cvtss2sd, fpr(dest), fpr(from));
+      const SseOp op = to_float ? SseOp::cvtsd2ss : SseOp::cvtss2sd;
+      if (is_knum(ins.op1)) return e_.sse(op, fpr(dest), Mem::rip(knum_address(ins.op1)));
+      e_.sse(op, fpr(dest), fpr(use(ins.op1)));
       return;
     }
-    // int <- num, exact or exit: truncate, convert back, compare.
-    if (dst != ir::IrType::INT || src != ir::IrType::NUM || !ins.t.is_guard()) not_yet();
+    // float <- int: exactly to double, then rounded once to single.
+    if (dst == ir::IrType::FLOAT && src == ir::IrType::INT) {
+      const Reg dest = define(r);
+      const Reg from = use(ins.op1);
+      e_.cvtsd2ss(fpr(dest), fpr(dest));
+      e_.cvtsi2sd(fpr(dest), gpr32(from));
+      return;
+    }
+    // int <- num or float, exact or exit: truncate, convert back, compare
+    // (a float widened to double first: exact, so the checks are the same).
+    const bool from_float = src == ir::IrType::FLOAT;
+    if (dst != ir::IrType::INT || (src != ir::IrType::NUM && !from_float) || !ins.t.is_guard()) not_yet();
     const Reg dest = define(r);
     const Reg from = use(ins.op1);
+    const Reg number = from_float ? pick(RegClass::kFpr) : from;
     const Reg back = pick(RegClass::kFpr);
     guard(Cond::kP, r);
     guard(Cond::kNE, r);
-    e_.ucomisd(fpr(back), fpr(from));
+    e_.ucomisd(fpr(back), fpr(number));
     e_.cvtsi2sd(fpr(back), gpr32(dest));
-    e_.cvttsd2si(gpr32(dest), fpr(from));
+    e_.cvttsd2si(gpr32(dest), fpr(number));
+    if (from_float) e_.cvtss2sd(fpr(number), fpr(from));
   }
 
   void lower_int_compare(Ref r, const Ins& ins) {
@@ -1386,8 +1403,8 @@ class Assembler {
   // ---- Strings and string buffers (docs/assembler.md, "Strings") ----------
 
   // STRREF(str, offset): the address of byte `offset` of the string. A
-  // variable offset is an int: `mov r32, r32` clears its register's upper
-  // half first (a helper's int result in eax leaves it undefined).
+  // variable offset is an int, whose register's upper half is zero (the
+  // GPR invariant: extend_int_result), so it indexes with all 64 bits.
   void lower_strref(Ref r, const Ins& ins) {
     const int32_t data = layout().string_data;
     if (data < 0) not_yet();
@@ -1396,14 +1413,15 @@ class Assembler {
     const Reg str = use(ins.op1);
     const Reg offset = use(ins.op2);
     e_.lea(gpr(dest), Mem::at(gpr(str), gpr(offset), 1, data));
-    e_.mov(gpr32(offset), gpr32(offset));
   }
 
   // BUFHDR(buffer, mode): the buffer itself; RESET also empties it inline
-  // (as LuaJIT's asm_bufhdr sets sb->w = sb->b).
+  // (as LuaJIT's asm_bufhdr sets sb->w = sb->b). APPEND and WRITE (a
+  // string.buffer written to) keep its contents.
   void lower_bufhdr(Ref r, const Ins& ins) {
     const bool reset = ins.op2 == ir::bufhdr::kReset;
-    if ((!reset && ins.op2 != ir::bufhdr::kAppend) || (reset && layout().buffer_length < 0)) not_yet();
+    const bool keep = ins.op2 == ir::bufhdr::kAppend || ins.op2 == ir::bufhdr::kWrite;
+    if ((!reset && !keep) || (reset && layout().buffer_length < 0)) not_yet();
     const Reg dest = define(r);
     if (reset) e_.mov(Mem::at(gpr(dest), layout().buffer_length, Width::k32), 0);
     left_into(dest, ins.op1);
@@ -1420,12 +1438,32 @@ class Assembler {
       case Op::SNEW: helper = l.str_new; args.push_back(HelperArg::value(ins.op2)); break;
       case Op::TOSTR: helper = tostr_helper(ins.op2); break;
       case Op::STRTO: helper = l.str_to_num; break;
-      case Op::BUFPUT: helper = l.buf_put; args.push_back(HelperArg::value(ins.op2)); break;
+      case Op::BUFPUT:
+        helper = fused_put_helper(ins.op2);
+        args.push_back(HelperArg::value(helper ? at(ins.op2).op1 : ins.op2));
+        if (!helper) helper = l.buf_put;
+        break;
       case Op::BUFSTR: helper = l.buf_str; break;
       default: break;
     }
     if (!helper) not_yet();
     call_helper(r, helper, args, ins.o == Op::STRTO ? AfterCall::kAnswer : AfterCall::kFailure);
+  }
+  // BUFPUT(buffer, TOSTR(x)) formats x straight into the buffer (LuaJIT's
+  // asm_bufput) when nothing later reads the string: it holds no register
+  // and no spill slot here, so the TOSTR is dead and emits nothing. (A read
+  // between the two, walked later, makes the TOSTR live again: then both
+  // run, which is still right.) 0 when not fused.
+  uint64_t fused_put_helper(Ref piece) {
+    if (is_const(piece) || at(piece).o != Op::TOSTR) return 0;
+    const Home& h = ra_.home(piece);
+    if (holds(h.reg, piece) || h.has_spill()) return 0;
+    switch (at(piece).op2) {
+      case ir::tostr::kInt: return layout().buf_put_int;
+      case ir::tostr::kNum: return layout().buf_put_num;
+      case ir::tostr::kChar: return layout().buf_put_char;
+      default: return 0;
+    }
   }
   uint64_t tostr_helper(uint16_t mode) {
     switch (mode) {
@@ -1689,6 +1727,7 @@ class Assembler {
       release_at_definition(held, r);
     }
     if (has_result && h.has_spill()) store_spill(result, h.spill);
+    if (held != kNoReg || h.has_spill()) extend_int_result(ins.t.base());
     const uint64_t skip = buffer_.position();
     if (can_fail) {
       guard(Cond::kNE, r);
@@ -1709,6 +1748,21 @@ class Assembler {
       e_.cmp(r10, Mem::at(r11, 8));
       e_.mov(r10, Mem::at(r11, 0));
       e_.mov_imm64(r11, layout().gc_counters);
+    }
+  }
+
+  // The GPR invariant (docs/assembler.md, "Integers in 64-bit registers"):
+  // an integer of 32 bits or fewer has its upper 32 bits zero. SysV leaves
+  // the bits of rax above an int result's width undefined, so the result is
+  // extended right after the call, before it is stored or moved anywhere.
+  void extend_int_result(ir::IrType t) {
+    switch (t) {
+      case ir::IrType::INT: case ir::IrType::U32: return e_.mov(eax, eax);
+      case ir::IrType::I8: return e_.movsx(eax, al);
+      case ir::IrType::U8: return e_.movzx(eax, al);
+      case ir::IrType::I16: return e_.movsx(eax, gp16(kRax));
+      case ir::IrType::U16: return e_.movzx(eax, gp16(kRax));
+      default: return;
     }
   }
 

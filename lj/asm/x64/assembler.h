@@ -79,8 +79,9 @@ struct ObjectLayout {
   // Strings (a string's length is the binding's "str.len" field) and string
   // buffers (their length at buffer_length, their bytes at string_data, as
   // a string's). STRREF is `lea [str + string_data + offset]`; BUFHDR RESET
-  // zeroes the buffer's 32-bit length inline; the rest are helpers, all but
-  // str_to_num able to fail (out of memory). < 0 / 0: NYI.
+  // zeroes the buffer's 32-bit length inline (APPEND and WRITE keep it);
+  // the rest are helpers, all but str_to_num able to fail (out of memory).
+  // < 0 / 0: NYI.
   int32_t string_data = -1;
   int32_t buffer_length = -1;
   uint64_t str_new = 0;        // string (ctx, const char* bytes, int32_t length)   [SNEW]
@@ -90,6 +91,11 @@ struct ObjectLayout {
   // double (ctx, string): sets ctx->helper_answer to whether it was a number.
   uint64_t str_to_num = 0;     // [STRTO, a guard on the answer]
   uint64_t buf_put = 0;        // buffer (ctx, buffer, string): appends             [BUFPUT]
+  // BUFPUT of a TOSTR nothing else reads, fused (LuaJIT's lj_strfmt_putint,
+  // putnum, lj_buf_putchar): the value formatted straight into the buffer.
+  uint64_t buf_put_int = 0;    // buffer (ctx, buffer, int32_t)                     [BUFPUT of TOSTR INT]
+  uint64_t buf_put_num = 0;    // buffer (ctx, buffer, double)                      [BUFPUT of TOSTR NUM]
+  uint64_t buf_put_char = 0;   // buffer (ctx, buffer, int32_t): one byte           [BUFPUT of TOSTR CHAR]
   uint64_t buf_str = 0;        // string (ctx, buffer): its contents interned       [BUFSTR]
 };
 
