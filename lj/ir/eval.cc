@@ -233,6 +233,21 @@ double fpmath(FpMath f, double x) {
   }
 }
 
+namespace {
+// x86-64's cvttsd2si, which LuaJIT's backend emits and its constant folding
+// (lj_num2int) compiles to: truncation toward zero, and for NaN or a value
+// outside the destination's range the "integer indefinite", its lowest value.
+int64_t truncate_to_i64(double d) {
+  if (std::isnan(d) || std::fabs(d) >= 0x1p63) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(d);
+}
+int32_t truncate_to_i32(double d) {
+  const double t = std::trunc(d);
+  if (!(t >= -0x1p31 && t < 0x1p31)) return std::numeric_limits<int32_t>::min();  // NaN too
+  return static_cast<int32_t>(t);
+}
+}  // namespace
+
 // CONV: checked conversions (guarded, or mode index/check) report inexact
 // results through *ok.
 Value convert(uint16_t op2, bool guarded, const Value& v, bool* ok) {
@@ -253,11 +268,10 @@ Value convert(uint16_t op2, bool guarded, const Value& v, bool* ok) {
     case IrType::INT:
     case IrType::U32: {
       if (from_fp) {
-        double t = std::trunc(d);
-        bool fits = t >= -2147483648.0 && t <= 4294967295.0 && !std::isnan(d);
-        if (checked && (t != d || !fits || t > 2147483647.0)) *ok = false;
-        int64_t n = fits ? static_cast<int64_t>(t) : std::numeric_limits<int32_t>::min();
-        return Value{dst, static_cast<uint64_t>(static_cast<int64_t>(wrap32(n)))};
+        // Exact means an int32 that converts back to the same number.
+        if (checked && static_cast<double>(truncate_to_i32(d)) != d) *ok = false;
+        // INT: a 32-bit cvttsd2si; U32: a 64-bit one, keeping the low half.
+        i = dst == IrType::INT ? truncate_to_i32(d) : truncate_to_i64(d);
       }
       return Value{dst, static_cast<uint64_t>(static_cast<int64_t>(wrap32(i)))};
     }
@@ -268,10 +282,7 @@ Value convert(uint16_t op2, bool guarded, const Value& v, bool* ok) {
     }
     case IrType::I64:
     case IrType::U64: {
-      if (from_fp) {
-        if (std::isnan(d) || std::fabs(d) >= 0x1p63) return Value{dst, uint64_t{1} << 63};
-        return Value{dst, static_cast<uint64_t>(static_cast<int64_t>(d))};
-      }
+      if (from_fp) return Value{dst, static_cast<uint64_t>(truncate_to_i64(d))};
       if (!(op2 & conv::kSignExtend) && src == IrType::INT)
         return Value{dst, static_cast<uint32_t>(i)};
       return Value{dst, static_cast<uint64_t>(i)};
@@ -730,11 +741,9 @@ class Evaluator {
     Value v = it != result_.state.slots.end() ? it->second : Value::nil();
     bool check = ins.op2 & sload::kTypeCheck;
     if (ins.t.is_int() && v.type == IrType::NUM) {
-      // The same conversion as an unchecked CONV int.num.
+      // The same conversion as CONV int.num; its check says whether it was exact.
       bool exact = true;
-      out = semantics::convert(conv::mode(IrType::INT, IrType::NUM), false, v, &exact);
-      double d = v.as_num();
-      exact = d == std::trunc(d) && d >= -2147483648.0 && d <= 2147483647.0;
+      out = semantics::convert(conv::mode(IrType::INT, IrType::NUM) | conv::kCheck, false, v, &exact);
       // With C the recorder vouches for integrality; T alone demands it.
       return !check || (ins.op2 & sload::kConvert) || exact;
     }

@@ -100,6 +100,7 @@ int32_t int_arith(Op op, int32_t a, int32_t b);
 int64_t int64_arith(Op op, int64_t a, int64_t b);
 bool compare(Op op, const Value& a, const Value& b);
 // CONV with mode `op2`; *ok turns false when a checked conversion is inexact.
+// Numbers truncate to int and u32 as x86-64's cvttsd2si (docs/ir.md).
 Value convert(uint16_t op2, bool guarded, const Value& v, bool* ok);
 double fpmath(FpMath f, double x);
 // TOSTR of a number as LuaJIT's lj_strfmt_num: "%.14g", NaN as "nan".

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -319,6 +320,96 @@ TEST(Semantics, IntegerDivisionAndPowerAreTotal) {
   EXPECT_EQ(semantics::int_arith(Op::POW, -1, -4), 1);
   EXPECT_EQ(semantics::int_arith(Op::POW, 5, -1), 0);
   EXPECT_EQ(semantics::int_arith(Op::POW, 5, 0), 1);
+}
+
+// Unchecked CONV int.num / u32.num as x86-64's cvttsd2si, which LuaJIT's
+// backend emits: INT with 32 bits (NaN and out of range: 0x80000000, the
+// "integer indefinite"), U32 with 64 bits keeping the low half (|t| >= 2^63
+// and NaN: the low half of 0x8000000000000000, 0).
+constexpr int32_t kIndefinite = std::numeric_limits<int32_t>::min();
+struct Truncation {
+  double x;
+  int32_t to_int;
+  uint32_t to_u32;
+};
+constexpr Truncation kTruncations[] = {
+    {0x1p31, kIndefinite, 0x80000000u},
+    {0x1p31 - 1, 0x7fffffff, 0x7fffffffu},
+    {0x1p32 - 1, kIndefinite, 0xffffffffu},
+    {0x1p32, kIndefinite, 0},
+    {0x1p32 + 5.5, kIndefinite, 5},
+    {-0x1p31, kIndefinite, 0x80000000u},
+    {-0x1p31 - 1, kIndefinite, 0x7fffffffu},
+    {-0x1p32 + 1, kIndefinite, 1},
+    {INFINITY, kIndefinite, 0},
+    {-INFINITY, kIndefinite, 0},
+    {NAN, kIndefinite, 0},
+    {-0.5, 0, 0},
+    {-0.0, 0, 0},
+    {3.75, 3, 3},
+    {-3.75, -3, 0xfffffffdu},
+    {-1.0, -1, 0xffffffffu},
+    {0x1p63, kIndefinite, 0},
+    {-0x1p63, kIndefinite, 0},
+    {0x1p63 - 1024, kIndefinite, 0xfffffc00u},  // the largest double below 2^63
+    {1e300, kIndefinite, 0},
+};
+
+TEST(Semantics, UncheckedConversionsTruncateAsCvttsd2siDoes) {
+  for (const Truncation& c : kTruncations) {
+    bool ok = true;
+    const Value i = semantics::convert(conv::mode(IrType::INT, IrType::NUM), false, Value::number(c.x), &ok);
+    EXPECT_EQ(i, Value::integer(c.to_int)) << c.x;
+    const Value u = semantics::convert(conv::mode(IrType::U32, IrType::NUM), false, Value::number(c.x), &ok);
+    EXPECT_EQ(u.type, IrType::U32);
+    EXPECT_EQ(static_cast<uint32_t>(u.bits), c.to_u32) << c.x;
+    EXPECT_EQ(slot_value(u), Value::number(c.to_u32)) << c.x;
+    EXPECT_TRUE(ok) << "unchecked conversions never fail: " << c.x;
+  }
+}
+
+// From FLOAT (kept as the double its single rounding is): the same, exact.
+TEST(Semantics, UncheckedConversionsOfFloatsTruncateAlike) {
+  for (float f : {0x1p31f, -0x1p31f, 0x1p32f, -1.5f, 2.75f, INFINITY, NAN, 0x1p40f}) {
+    const Value v{IrType::FLOAT, std::bit_cast<uint64_t>(static_cast<double>(f))};
+    bool ok = true;
+    const Value from_float_int = semantics::convert(conv::mode(IrType::INT, IrType::FLOAT), false, v, &ok);
+    const Value from_num_int = semantics::convert(conv::mode(IrType::INT, IrType::NUM), false, Value::number(f), &ok);
+    EXPECT_EQ(from_float_int, from_num_int) << f;
+    const Value from_float_u32 = semantics::convert(conv::mode(IrType::U32, IrType::FLOAT), false, v, &ok);
+    const Value from_num_u32 = semantics::convert(conv::mode(IrType::U32, IrType::NUM), false, Value::number(f), &ok);
+    EXPECT_EQ(from_float_u32, from_num_u32) << f;
+  }
+}
+
+#if defined(__x86_64__)
+// The table above against the instruction itself.
+TEST(Semantics, UncheckedConversionsAgreeWithTheMachine) {
+  for (const Truncation& c : kTruncations) {
+    int32_t narrow;
+    int64_t wide;
+    asm("cvttsd2si %1, %0" : "=r"(narrow) : "x"(c.x));
+    asm("cvttsd2si %1, %0" : "=r"(wide) : "x"(c.x));
+    EXPECT_EQ(narrow, c.to_int) << c.x;
+    EXPECT_EQ(static_cast<uint32_t>(wide), c.to_u32) << c.x;
+  }
+}
+#endif
+
+// Checked conversions (guarded or mode check/index) succeed on exact
+// int32 values only, -0 included; the value is the unchecked one.
+TEST(Semantics, CheckedConversionsDemandAnExactInt) {
+  const std::pair<double, bool> cases[] = {{0x1p31, false}, {0x1p31 - 1, true}, {-0x1p31, true},
+                                           {-0x1p31 - 1, false}, {-0.0, true}, {1.5, false},
+                                           {NAN, false}, {INFINITY, false}, {-7, true}};
+  for (const auto& [x, exact] : cases) {
+    bool guarded_ok = true, mode_ok = true;
+    const uint16_t mode = conv::mode(IrType::INT, IrType::NUM);
+    semantics::convert(mode, true, Value::number(x), &guarded_ok);
+    semantics::convert(mode | conv::kCheck, false, Value::number(x), &mode_ok);
+    EXPECT_EQ(guarded_ok, exact) << x;
+    EXPECT_EQ(mode_ok, exact) << x;
+  }
 }
 
 }  // namespace

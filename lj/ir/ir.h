@@ -100,6 +100,13 @@ static_assert(static_cast<int>(Op::XLOAD) + kLoadToStore ==
 
 inline bool is_comparison(Op op) { return op <= Op::NE; }
 inline bool is_constant_op(Op op) { return op >= Op::KPRI && op <= Op::KSLOT; }
+// Ops whose work stays in the code when nothing reads their result: the
+// stores, and the buffer ops, which write their buffer. The assembler
+// emits them and SINK treats them as live (DCE, as LuaJIT's, may still
+// drop an unread buffer chain: a string.buffer chain is kept by a USE).
+inline bool writes_memory(Op op, OpKind kind) {
+  return kind == OpKind::kStore || op == Op::BUFHDR || op == Op::BUFPUT;
+}
 inline Op op_offset(Op op, int delta) {
   return static_cast<Op>(static_cast<int>(op) + delta);
 }

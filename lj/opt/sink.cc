@@ -97,7 +97,7 @@ class Sinker {
         mark(ins.op2);
         continue;
       }
-      bool live = escapes(r) || ins.t.is_guard() || oi.kind == ir::OpKind::kStore;
+      bool live = escapes(r) || ins.t.is_guard() || ir::writes_memory(ins.o, oi.kind);
       if (!live) continue;
       if (oi.op1 == ir::OperandKind::ref) mark(ins.op1);
       if (oi.op2 == ir::OperandKind::ref) mark(ins.op2);

@@ -98,6 +98,17 @@ std::string describe_values(const std::vector<std::pair<int32_t, ir::Value>>& va
   return out;
 }
 
+// Machine code that faults (a wrong address: an index with garbage in its
+// upper half, an offset off) prints the trace, then faults again with the
+// handler that was there before (ASan's report, or the default death).
+struct sigaction crash_fallback;
+void on_crash(int) {
+  const char header[] = "\nfault while running this trace:\n";
+  (void)!write(2, header, sizeof header - 1);
+  (void)!write(2, running_dump.data(), running_dump.size());
+  sigaction(SIGSEGV, &crash_fallback, nullptr);
+}
+
 // Assembles and runs one recipe's trace and compares with the evaluator.
 void check_backend(const AsmRecipe& recipe, bool use_sse4_1 = x64::cpu_features().sse4_1) {
   const ir::Binding& binding = asm_binding();
@@ -201,6 +212,11 @@ void check_backend(const AsmRecipe& recipe, bool use_sse4_1 = x64::cpu_features(
     if (ins.o == ir::Op::CONV && (from == ir::IrType::FLOAT || to == ir::IrType::FLOAT) &&
         (from == ir::IrType::INT || to == ir::IrType::INT))
       tags.insert("CONV between FLOAT and INT");
+    if (ins.o == ir::Op::CONV && !ins.t.is_guard() && (to == ir::IrType::INT || to == ir::IrType::U32) &&
+        (from == ir::IrType::NUM || from == ir::IrType::FLOAT))
+      tags.insert(std::string("unchecked CONV ") + (to == ir::IrType::U32 ? "u32" : "int") +
+                  (ir::is_constant_ref(ins.op1) ? " of a constant" : ""));
+    if (ins.o == ir::Op::AREF && c->trace[ins.op2].t.is(ir::IrType::U32)) tags.insert("u32 as an index");
     if (ins.o == ir::Op::CALLN && ins.op2 == dirty) {
       bool indexes = false;
       for (ir::Ref u = r + 1; u < c->trace.nins(); ++u)
@@ -230,9 +246,13 @@ void check_backend(const AsmRecipe& recipe, bool use_sse4_1 = x64::cpu_features(
   // The GC check takes both ways: its step helper runs in half the cases.
   TestHeap::gc().total = recipe.memory[0] & 1;
   signal(SIGALRM, on_watchdog);
+  struct sigaction crash = {};
+  crash.sa_handler = on_crash;
+  sigaction(SIGSEGV, &crash, &crash_fallback);
   alarm(5);
   abi().enter(code.entry, &ctx);
   alarm(0);
+  sigaction(SIGSEGV, &crash_fallback, nullptr);
 
   RC_ASSERT(record.exited);
   RC_ASSERT(record.trace_number == 5u);

@@ -51,9 +51,16 @@ constexpr const char* kStrings[] = {"12", " 0x10 ", "abc", "-3.5", "", "1e5", "i
 // Math steps (AsmStep::op picks one): what the assembler calls C++ for, and TOBIT.
 enum MathKind : uint8_t {
   kTobit, kIntMod, kNumMod, kPow, kLdexp, kLog, kLog2, kMoreIntArith, kMoreIntArith2,
-  kIndirectCall, kIntDiv, kIntPow, kFloatCall, kDirtyInt, kMathKindCount
+  kIndirectCall, kIntDiv, kIntPow, kFloatCall, kDirtyInt, kTruncation, kMathKindCount
 };
 constexpr double kLdexpExponents[] = {0.0, 1.0, -3.0, 10.0, 1100.0, -1100.0};
+// Where unchecked truncations to int and u32 differ: around ±2^31, 2^32
+// and 2^63, and fractions (the kNums operands they multiply add 0, ±inf,
+// NaN, halves and signs). Some give a u32 of 0..3 (a valid index) from a
+// 64-bit truncation with its upper half set: 2^32, -2^32+1, 2^64, ...
+const double kTruncationEdges[] = {0x1p31, 0x1p31 - 1, 0x1p32 - 1, 0x1p32, 0x1p32 + 5.5, -0x1p31,
+                                   -0x1p31 - 1, -0x1p32 + 1, 0x1p63, -0x1p63, 0x1p63 - 1024, 0x1p64,
+                                   -0.5, 0.75, 3.5, -7.25, 1e10, 2.0, -0x1p32 + 3, 0x1p33 + 2, -0x1p62};
 
 static_assert(kMemory == kMemoryStepKind);
 static_assert(kMath == kMathStepKind);
@@ -326,6 +333,7 @@ class Generator {
       }
       case kFloatCall: return float_call(s);
       case kDirtyInt: ints_.push_back(dirty(int_operand(s.a))); return;
+      case kTruncation: return truncation(s);
       case kLog: case kLog2: {
         const auto f = s.op % kMathKindCount == kLog ? ir::FpMath::LOG : ir::FpMath::LOG2;
         nums_.push_back(b_.emit(Op::FPMATH, Type(IrType::NUM), x, static_cast<Ref>(f)));
@@ -541,10 +549,16 @@ class Generator {
     } else {
       index = b_.emit(Op::BAND, Type(IrType::INT), int_operand(s.b), b_.kint(7));
       if (s.b & 0x200) index = dirty(index);
-      const Ref size = b_.emit(Op::FLOAD, Type(IrType::INT), t, field("tab.asize"));
-      snapshot(s);
-      b_.emit(Op::ABC, Type::guarded(IrType::INT), size, index);
+      return bounds_checked(s, t, array, index);
     }
+    return b_.emit(Op::AREF, Type(IrType::P64), array, index);
+  }
+
+  // t[index] behind a bounds check (ABC against the table's asize).
+  Ref bounds_checked(const AsmStep& s, Ref t, Ref array, Ref index) {
+    const Ref size = b_.emit(Op::FLOAD, Type(IrType::INT), t, field("tab.asize"));
+    snapshot(s);
+    b_.emit(Op::ABC, Type::guarded(IrType::INT), size, index);
     return b_.emit(Op::AREF, Type(IrType::P64), array, index);
   }
 
@@ -735,6 +749,35 @@ class Generator {
                             ir::conv::mode(IrType::INT, IrType::FLOAT) | ir::conv::kCheck));
   }
 
+  // Unchecked CONV int.num / u32.num, sometimes of a FLOAT (int.float,
+  // u32.float), as the recorder emits where any integer will do: of a
+  // number, or of one times an edge value. FOLD folds int.num of a
+  // constant but leaves u32.num of one: sometimes a constant operand. A
+  // u32 result goes into snapshots and (not calm) sometimes indexes an
+  // array behind ABC, which reads its register's upper half too.
+  void truncation(const AsmStep& s) {
+    const double edge = pick(kTruncationEdges, s.b >> 5);
+    const bool to_u32 = s.b & 2;
+    Ref x = s.konst && to_u32 ? b_.knum(edge) : num_operand(s.a);
+    if (s.b & 1 && !(s.konst && to_u32)) x = b_.emit(Op::MUL, Type(IrType::NUM), x, b_.knum(edge));
+    IrType from = IrType::NUM;
+    if (s.b & 4) {
+      x = b_.emit(Op::CONV, Type(IrType::FLOAT), x, ir::conv::mode(IrType::FLOAT, IrType::NUM));
+      from = IrType::FLOAT;
+    }
+    const IrType to = to_u32 ? IrType::U32 : IrType::INT;
+    const Ref r = b_.emit(Op::CONV, Type(to), x, ir::conv::mode(to, from));
+    if (!to_u32) {
+      ints_.push_back(r);
+      return;
+    }
+    u32s_.push_back(r);
+    if (recipe_.calm || !(s.b & 8)) return;
+    const Ref t = table(s);
+    const Ref array = b_.emit(Op::FLOAD, Type(IrType::P64), t, field("tab.array"));
+    guarded_load(Op::ALOAD, bounds_checked(s, t, array, r), s);
+  }
+
   // Slots 1..4 always, then up to 32 more naming values chosen by the seed:
   // with many slots, more values are live than there are registers.
   void snapshot(const AsmStep& s) {
@@ -749,12 +792,13 @@ class Generator {
         const std::vector<Ref>& pool = slot & 1 ? nums_ : ints_;
         r = pool[pool.size() - 1 - static_cast<size_t>((slot - 10) / 2) % pool.size()];
       } else {
-        const size_t n = ints_.size() + nums_.size() + tables_.size() + strings_.size();
+        const size_t n = ints_.size() + nums_.size() + tables_.size() + strings_.size() + u32s_.size();
         size_t i = (next >> 8) % n;
         if (i < ints_.size()) r = ints_[i];
         else if ((i -= ints_.size()) < nums_.size()) r = nums_[i];
         else if ((i -= nums_.size()) < tables_.size()) r = tables_[i];
-        else r = strings_[i - tables_.size()];
+        else if ((i -= tables_.size()) < strings_.size()) r = strings_[i];
+        else r = u32s_[i - strings_.size()];
       }
       entries.push_back(SnapEntry::make(static_cast<uint32_t>(slot), 0, r));
     }
@@ -786,6 +830,7 @@ class Generator {
   ir::Builder b_;
   std::vector<Ref> ints_, nums_, rot_nums_, rot_ints_, tables_;
   std::vector<Ref> strings_, short_strings_;  // short: no buffer results
+  std::vector<Ref> u32s_;  // unchecked CONV u32 results (snapshots, indexes)
   uint64_t buffer_ = 0, string_buffer_ = 0;
   int written_pieces_ = 0;  // BUFPUTs after BUFHDR WRITE (bounds its length)
   uint64_t table_a_ = 0, table_b_ = 0, template_ = 0;

@@ -3,7 +3,8 @@
 // type guards that pass and fail, upvalue open/closed guards, TBAR/OBAR,
 // int and number arithmetic, TOBIT, rotations, byte swaps, MIN/MAX,
 // MOD/POW/LDEXP/log and int DIV/POW through helpers, CALLXS, FLOAT call
-// arguments and FLOAT<->int conversions, ints returned with garbage above
+// arguments and FLOAT<->int conversions, unchecked truncations to int and
+// u32 (also of FLOATs, u32 results as array indexes), ints returned with garbage above
 // bit 31 (also as array indexes and string offsets), strings (TOSTR,
 // STRTO, SNEW/STRREF, buffer chains with fused TOSTR pieces and WRITE to a
 // string.buffer; slots 46-47 hold strings), overflow/conversion/comparison
@@ -56,7 +57,7 @@ struct AsmRecipe {
 // AsmStep::kind of a memory step (its `op` picks the kind of access).
 inline constexpr uint8_t kMemoryStepKind = 9;
 // Math steps: TOBIT, BROL/BROR/BSWAP, integer MIN/MAX, and MOD, POW, LDEXP,
-// log/log2 (calls the assembler makes to C++).
+// log/log2 (calls the assembler makes to C++), unchecked CONV int/u32.
 inline constexpr uint8_t kMathStepKind = 11;
 // String steps: TOSTR (int, num, char), STRTO, SNEW of STRREF behind a
 // length guard, BUFHDR/BUFPUT/BUFSTR chains, EQ/NE of interned strings.

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cmath>
+#include <limits>
 
 #include "lj/asm/x64/cpu.h"
 #include "lj/asm/x64/disasm.h"
@@ -169,6 +171,41 @@ TEST(Assembler, PhiOperandsShareTheirRegisterWithoutBackEdgeMoves) {
   EXPECT_EQ(body.find("mov"), std::string::npos) << listing;
   EXPECT_NE(body.find("add e"), std::string::npos) << listing;
   EXPECT_NE(body.find("addsd xmm"), std::string::npos) << listing;
+}
+
+// Unchecked truncations as x86-64's cvttsd2si gives them: int with 32
+// bits (out of range: 0x80000000), u32 with 64 bits keeping the low half,
+// which reaches the exit with its upper half zero (the GPR invariant); a
+// u32.num of a constant (FOLD leaves it) reads the pool.
+TEST(Assembler, UncheckedTruncationsGiveWhatCvttsd2siGives) {
+  ir::Trace t;
+  ir::Builder b(t);
+  b.snapshot(0, 5, 5, {});
+  const Ref x = b.emit(Op::SLOAD, Type::guarded(IrType::NUM), 1, ir::sload::kTypeCheck);
+  const Ref to_int = b.emit(Op::CONV, Type(IrType::INT), x, ir::conv::mode(IrType::INT, IrType::NUM));
+  const Ref to_u32 = b.emit(Op::CONV, Type(IrType::U32), x, ir::conv::mode(IrType::U32, IrType::NUM));
+  const Ref constant = b.emit(Op::CONV, Type(IrType::U32), b.knum(-0x1p32 + 3), ir::conv::mode(IrType::U32, IrType::NUM));
+  const SnapEntry entries[] = {SnapEntry::make(2, 0, to_int), SnapEntry::make(3, 0, to_u32),
+                               SnapEntry::make(4, 0, constant)};
+  b.snapshot(1, 5, 5, entries);
+  mcode::McodeSpace space;
+  const AssembledTrace code = assemble(t, space, options());
+  constexpr int32_t kIndefinite = std::numeric_limits<int32_t>::min();
+  const struct { double x; int32_t to_int; uint32_t to_u32; } cases[] = {
+      {0x1p32 + 1, kIndefinite, 1}, {-1.5, -1, 0xffffffffu}, {NAN, kIndefinite, 0},
+      {-0x1p31 - 1, kIndefinite, 0x7fffffffu}, {0x1p63, kIndefinite, 0}, {0x1p31 - 0.5, 0x7fffffff, 0x7fffffffu}};
+  for (const auto& c : cases) {
+    std::array<uint64_t, 8> stack{};
+    stack[1] = boxed(c.x);
+    const Exit e = run(t, code, stack);
+    ASSERT_EQ(e.values.size(), 3u);
+    EXPECT_EQ(e.values[0].second, ir::Value::integer(c.to_int)) << c.x;
+    EXPECT_EQ(e.values[1].second, (ir::Value{IrType::U32, c.to_u32})) << c.x << ": all 64 bits";
+    EXPECT_EQ(e.values[2].second, (ir::Value{IrType::U32, 3})) << "-2^32 + 3: all 64 bits";
+  }
+  const std::string listing = dump_mcode(code, 3);
+  EXPECT_NE(listing.find("cvttsd2si e"), std::string::npos) << listing;
+  EXPECT_NE(listing.find("cvttsd2si r"), std::string::npos) << listing;
 }
 
 TEST(Assembler, UnsupportedInstructionAbortsWithItsNumber) {

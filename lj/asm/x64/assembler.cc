@@ -734,8 +734,8 @@ class Assembler {
     // Sunk allocations, their stores and references into them leave their
     // work to the exits.
     if (part_of_sunk_object(r)) return;
-    // The buffer ops write the buffer whether or not their result is used.
-    const bool side_effect = ins.op_info().kind == ir::OpKind::kStore || ins.o == Op::BUFHDR || ins.o == Op::BUFPUT;
+    // Stores and the buffer ops write memory whether or not their result is used.
+    const bool side_effect = ir::writes_memory(ins.o, ins.op_info().kind);
     if (!ins.t.is_guard() && !side_effect && !holds(h.reg, r) && !h.has_spill()) return;  // dead
     if (ins.t.is_guard()) keep_snapshot_alive(covering_snapshot(r));
     lower(r, ins);
@@ -1090,10 +1090,12 @@ class Assembler {
       e_.cvtsi2sd(fpr(dest), gpr32(from));
       return;
     }
+    const bool from_float = src == ir::IrType::FLOAT;
+    if ((dst != ir::IrType::INT && dst != ir::IrType::U32) || (src != ir::IrType::NUM && !from_float)) not_yet();
+    if (!ins.t.is_guard()) return lower_truncation(r, ins);
     // int <- num or float, exact or exit: truncate, convert back, compare
     // (a float widened to double first: exact, so the checks are the same).
-    const bool from_float = src == ir::IrType::FLOAT;
-    if (dst != ir::IrType::INT || (src != ir::IrType::NUM && !from_float) || !ins.t.is_guard()) not_yet();
+    if (dst != ir::IrType::INT) not_yet();
     const Reg dest = define(r);
     const Reg from = use(ins.op1);
     const Reg number = from_float ? pick(RegClass::kFpr) : from;
@@ -1103,6 +1105,24 @@ class Assembler {
     e_.ucomisd(fpr(back), fpr(number));
     e_.cvtsi2sd(fpr(back), gpr32(dest));
     e_.cvttsd2si(gpr32(dest), fpr(number));
+    if (from_float) e_.cvtss2sd(fpr(number), fpr(from));
+  }
+
+  // Unchecked int/u32 <- num or float, as LuaJIT's x64 code: INT is a
+  // 32-bit cvttsd2si (NaN and out of range give 0x80000000); U32 a 64-bit
+  // one (t mod 2^32 while |t| < 2^63, else 0), its upper half then cleared
+  // (the GPR invariant). A float is widened to double first (exact). FOLD
+  // leaves CONV u32.num of a KNUM an instruction: it reads the pool.
+  void lower_truncation(Ref r, const Ins& ins) {
+    const bool to_u32 = ir::conv::dest(ins.op2) == ir::IrType::U32;
+    const bool from_float = ir::conv::source(ins.op2) == ir::IrType::FLOAT;
+    const Reg dest = define(r);
+    const Gp out = to_u32 ? gpr(dest) : gpr32(dest);
+    if (to_u32) e_.mov(gpr32(dest), gpr32(dest));
+    if (is_knum(ins.op1)) return e_.cvttsd2si(out, Mem::rip(knum_address(ins.op1)));
+    const Reg from = use(ins.op1);
+    const Reg number = from_float ? pick(RegClass::kFpr) : from;
+    e_.cvttsd2si(out, fpr(number));
     if (from_float) e_.cvtss2sd(fpr(number), fpr(from));
   }
 
