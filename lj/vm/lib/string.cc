@@ -1,6 +1,9 @@
 // The string library: the simple functions here, patterns and format on
 // top of lj/vm/strlib's algorithms; and the string metatable.
-#include <cctype>
+#include <emmintrin.h>
+
+#include <algorithm>
+#include <array>
 #include <optional>
 #include <string>
 
@@ -10,6 +13,7 @@
 #include "lj/vm/lib/lib.h"
 #include "lj/vm/strlib/format.h"
 #include "lj/vm/strlib/pattern.h"
+#include "lj/vm/strlib/strops.h"
 
 namespace lj::lib {
 
@@ -32,17 +36,14 @@ int str_sub(Thread* L) {
   return 1;
 }
 
+// ASCII only, whatever the C locale (LuaJIT's lj_char_toupper/tolower).
 int str_upper(Thread* L) {
-  std::string s(check_string(L, 1)->view());
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  push(L, str(L, s));
+  push(L, str(L, strlib::to_upper(check_string(L, 1)->view())));
   return 1;
 }
 
 int str_lower(Thread* L) {
-  std::string s(check_string(L, 1)->view());
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  push(L, str(L, s));
+  push(L, str(L, strlib::to_lower(check_string(L, 1)->view())));
   return 1;
 }
 
@@ -63,8 +64,7 @@ int str_rep(Thread* L) {
 }
 
 int str_reverse(Thread* L) {
-  std::string s(check_string(L, 1)->view());
-  push(L, str(L, std::string(s.rbegin(), s.rend())));
+  push(L, str(L, strlib::reverse(check_string(L, 1)->view())));
   return 1;
 }
 
@@ -94,11 +94,27 @@ int str_char(Thread* L) {
 }
 
 // -- Fast paths (interp::FastPath): string and number arguments only.
+
+// lua_int32 in one instruction: x86's cvttsd2si gives INT32_MIN for NaN and
+// anything out of int32 range, which is what lua_int32 spells out.
+[[gnu::always_inline]] inline int64_t int32_like_x86(TValue v) {
+  return _mm_cvttsd_si32(_mm_set_sd(v.as_number()));
+}
+
 int fast_byte(Thread* L, TValue* args, uint32_t nargs) {
   if (nargs < 1 || !args[0].is_string()) return -1;
   String* s = args[0].as_string();
-  int64_t len = s->len, i, j;
-  if (!fast_opt_integer(args, nargs, 1, 1, &i)) return -1;
+  int64_t len = s->len, i = 1, j;
+  // The commonest call, byte(s, i) with 1 <= i <= #s, answers at once.
+  if (nargs == 2 && args[1].is_number()) {
+    i = int32_like_x86(args[1]);
+    if (i >= 1 && i <= len) {
+      args[0] = TValue::number(static_cast<unsigned char>(s->data()[i - 1]));
+      return 1;
+    }
+  } else if (!fast_opt_integer(args, nargs, 1, 1, &i)) {
+    return -1;
+  }
   i = relative_position(i, len);
   if (!fast_opt_integer(args, nargs, 2, i, &j)) return -1;
   j = relative_position(j, len);
@@ -111,18 +127,21 @@ int fast_byte(Thread* L, TValue* args, uint32_t nargs) {
   return static_cast<int>(n);
 }
 
+// string.sub with number arguments. The common case (1 <= i, j <= len)
+// takes no clamping branch.
 int fast_sub(Thread* L, TValue* args, uint32_t nargs) {
-  if (nargs < 2 || !args[0].is_string() || gc_due(L)) return -1;
+  if (nargs < 2 || !args[0].is_string() || !args[1].is_number() || gc_due(L)) return -1;
   String* s = args[0].as_string();
-  int64_t len = s->len, i, j;
-  if (!fast_integer(args[1], &i) || !fast_opt_integer(args, nargs, 2, -1, &j)) return -1;
-  i = relative_position(i, len);
-  j = relative_position(j, len);
-  if (i < 1) i = 1;
+  int64_t len = s->len, i = int32_like_x86(args[1]), j = -1;
+  if (nargs > 2 && !args[2].is_nil()) {
+    if (!args[2].is_number()) return -1;
+    j = int32_like_x86(args[2]);
+  }
+  if (i < 1) i = i < 0 ? std::max<int64_t>(i + len + 1, 1) : 1;
+  if (j < 0) j += len + 1;
   if (j > len) j = len;
   // An empty part still points into s (intern compares its bytes).
-  std::string_view part = i <= j ? s->view().substr(static_cast<size_t>(i - 1), static_cast<size_t>(j - i + 1))
-                                 : s->view().substr(0, 0);
+  std::string_view part(s->data() + (i <= j ? i - 1 : 0), static_cast<size_t>(i <= j ? j - i + 1 : 0));
   args[0] = str(L, part);
   return 1;
 }
@@ -176,8 +195,11 @@ int str_format(Thread* L) {
 }
 
 // Raises a pattern error as the reference does (with the caller's position).
-void check_pattern(Thread* L, strlib::Error e) {
-  if (e != strlib::Error::kNone) Vm::of(L).error_at(L, 1, std::string(strlib::error_text(e)));
+[[noreturn, gnu::noinline]] void raise_pattern_error(Thread* L, strlib::Error e) {
+  Vm::of(L).error_at(L, 1, std::string(strlib::error_text(e)));
+}
+inline void check_pattern(Thread* L, strlib::Error e) {
+  if (e != strlib::Error::kNone) [[unlikely]] raise_pattern_error(L, e);
 }
 
 // Pushes match m's values (captures, or the whole match if allowed).
@@ -227,17 +249,11 @@ int str_gmatch_step(Thread* L) {
   TValue* state = L->base[-2].as_function()->c_upvalues();
   std::string_view subject = state[0].as_string()->view();
   std::string_view pattern = state[1].as_string()->view();
-  for (size_t at = static_cast<size_t>(state[2].as_number()); at <= subject.size(); at++) {
-    strlib::SearchResult r = strlib::match_at(subject, pattern, at);
-    check_pattern(L, r.error);
-    if (!r.found) continue;
-    // An empty match moves on by one so the iteration always advances.
-    size_t next = r.match.end == at ? r.match.end + 1 : r.match.end;
-    state[2] = TValue::number(static_cast<double>(next));
-    return push_captures(L, subject, r.match, true);
-  }
-  state[2] = TValue::number(static_cast<double>(subject.size() + 1));
-  return 0;
+  size_t at = static_cast<size_t>(state[2].as_number());
+  strlib::SearchResult r = strlib::gmatch_step(subject, pattern, at);
+  check_pattern(L, r.error);
+  state[2] = TValue::number(static_cast<double>(at));
+  return r.found ? push_captures(L, subject, r.match, true) : 0;
 }
 
 int str_gmatch(Thread* L) {
@@ -250,6 +266,57 @@ int str_gmatch(Thread* L) {
   push(L, TValue::function(step));
   return 1;
 }
+
+// gsub's table replacement: the value for the first capture (or the whole
+// match). A raw hit needs no metamethod; a miss goes through __index when
+// the table has a metatable. One-byte keys (a translation table) are looked
+// up once per byte value until a metamethod runs: before Lua code runs the
+// table cannot change, and nothing inside gsub takes a collection step.
+class TableReplacement {
+ public:
+  TableReplacement(Vm& vm, Thread* L, TValue table) : vm_(vm), L_(L), table_(table) {}
+
+  TValue value_for(std::string_view subject, const strlib::Match& m) {
+    // The key: the whole match, a finished capture's bytes, or (checked by
+    // capture_value) a position or an error.
+    std::string_view text;
+    if (m.level == 0) {
+      text = std::string_view(subject.data() + m.begin, m.end - m.begin);
+    } else if (m.captures[0].len >= 0) {
+      text = std::string_view(subject.data() + m.captures[0].begin, static_cast<size_t>(m.captures[0].len));
+    } else {
+      strlib::CaptureValue cv;
+      check_pattern(L_, strlib::capture_value(subject, m, 0, cv));
+      return lookup(TValue::number(static_cast<double>(cv.position)));
+    }
+    if (text.size() != 1 || code_may_have_run_) return lookup(str(L_, text));
+    unsigned char byte = static_cast<unsigned char>(text[0]);
+    uint64_t bit = uint64_t{1} << (byte & 63);
+    if (known_[byte >> 6] & bit) return memo_[byte];
+    TValue value = lookup(str(L_, text));
+    if (!code_may_have_run_) {
+      known_[byte >> 6] |= bit;
+      memo_[byte] = value;
+    }
+    return value;
+  }
+
+ private:
+  TValue lookup(TValue key) {
+    Table* t = table_.as_table();
+    TValue value = t->get(key);
+    if (!value.is_nil() || !t->metatable) return value;
+    code_may_have_run_ = true;
+    return vm_.get(L_, table_, key);
+  }
+
+  Vm& vm_;
+  Thread* L_;
+  TValue table_;
+  bool code_may_have_run_ = false;
+  std::array<uint64_t, 4> known_{};
+  std::array<TValue, 256> memo_;
+};
 
 int str_gsub(Thread* L) {
   Vm& vm = Vm::of(L);
@@ -267,13 +334,11 @@ int str_gsub(Thread* L) {
     r = strlib::gsub(subject, p->view(), repl.as_string()->view(), max_n);
   } else {
     // Tables are indexed by the first capture, functions get all captures.
+    TableReplacement table(vm, L, repl);
     auto replace = [&](const strlib::Match& m, std::string& out) -> strlib::Error {
       TValue value;
       if (repl.is_table()) {
-        int n = push_captures(L, subject, m, true);
-        TValue key = L->top[-n];
-        L->top -= n;
-        value = vm.get(L, repl, key);
+        value = table.value_for(subject, m);
       } else {
         ptrdiff_t at = L->top - L->stack;
         L->top[0] = repl;

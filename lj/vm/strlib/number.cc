@@ -7,6 +7,8 @@
 // 767 significant digits).
 #include "lj/vm/strlib/number.h"
 
+#include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -106,9 +108,65 @@ Decimal round_printed(Decimal d, int lowest_exponent, Reprint reprint) {
 
 }  // namespace
 
+namespace {
+
+// 10^0 .. 10^19, the powers of ten that fit 64 bits (m * 10^n < 2^117).
+constexpr std::array<uint64_t, 20> kPowersOfTen = [] {
+  std::array<uint64_t, 20> p{};
+  p[0] = 1;
+  for (size_t i = 1; i < p.size(); i++) p[i] = p[i - 1] * 10;
+  return p;
+}();
+
+// round_decimal by integer arithmetic, exact: value = m * 2^e, so
+// value * 10^n = m * 10^n * 2^e, whose integer part and remainder decide
+// the half-up rounding. Only for 0 <= n < 20 and results below 2^64
+// (string.format's "%.2f" and the like); false otherwise.
+bool round_decimal_exact(double value, int lowest_exponent, Decimal& out) {
+  if (lowest_exponent > 0 || -lowest_exponent >= static_cast<int>(kPowersOfTen.size())) return false;
+  uint64_t bits = std::bit_cast<uint64_t>(value);
+  int biased = static_cast<int>(bits >> 52);
+  uint64_t m = bits & ((uint64_t{1} << 52) - 1);
+  int e = biased == 0 ? -1074 : biased - 1075;
+  if (biased != 0) m |= uint64_t{1} << 52;
+  unsigned __int128 scaled = static_cast<unsigned __int128>(m) * kPowersOfTen[static_cast<size_t>(-lowest_exponent)];
+  uint64_t q;
+  if (e >= 0) {
+    if (e >= 64 || (scaled >> (64 - e)) != 0) return false;  // 2^64 or more
+    q = static_cast<uint64_t>(scaled << e);
+  } else if (-e >= 128) {
+    q = 0;  // scaled < 2^117, below half of 2^-e
+  } else {
+    int k = -e;
+    unsigned __int128 whole = scaled >> k;
+    if (whole >> 64) return false;
+    unsigned __int128 rest = scaled - (whole << k);
+    q = static_cast<uint64_t>(whole);
+    if (rest >= (static_cast<unsigned __int128>(1) << (k - 1))) {
+      if (q == UINT64_MAX) return false;
+      q++;
+    }
+  }
+  // q's digits, trailing zeros dropped; the first digit's exponent.
+  out = Decimal{};
+  if (q == 0) return true;
+  char buffer[24];
+  int n = 0;
+  for (uint64_t v = q; v != 0; v /= 10) buffer[n++] = static_cast<char>('0' + v % 10);
+  out.exponent = n - 1 + lowest_exponent;
+  int low = 0;
+  while (buffer[low] == '0') low++;
+  for (int i = n - 1; i >= low; i--) out.digits.push_back(buffer[i]);
+  return true;
+}
+
+}  // namespace
+
 Decimal round_decimal(double value, int lowest_exponent) {
   check(value >= 0 && std::isfinite(value), "rounding a finite non-negative value");
   if (value == 0) return Decimal{};
+  Decimal exact;
+  if (round_decimal_exact(value, lowest_exponent, exact)) return exact;
   // log10 may be off by one near powers of ten: ask for one digit more, and
   // round_printed works from the exponent libc printed.
   int estimated_exponent = static_cast<int>(std::floor(std::log10(value)));
@@ -227,11 +285,44 @@ size_t scan_exponent(std::string_view text, size_t i, bool hex) {
 
 }  // namespace
 
+namespace {
+
+// The common case, a short plain decimal ("123", "-4.25", "7."): with at
+// most 15 digits, M / 10^k (M the digits as an integer, k those after the
+// point) is two exact doubles and one correctly rounded division, as
+// strtod's result. nullopt: anything else (the full scan decides).
+std::optional<double> plain_decimal(std::string_view text, size_t i, bool negative) {
+  constexpr double kExactPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  uint64_t mantissa = 0;
+  int digits = 0, fraction_digits = 0;
+  bool point = false;
+  size_t j = i;
+  for (; j < text.size(); j++) {
+    char c = text[j];
+    if (c >= '0' && c <= '9') {
+      if (++digits > 15) return std::nullopt;
+      mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
+      fraction_digits += point;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      break;
+    }
+  }
+  if (digits == 0 || skip_space(text, j) != text.size()) return std::nullopt;
+  double value = static_cast<double>(mantissa) / kExactPowers[fraction_digits];
+  return negative ? -value : value;
+}
+
+}  // namespace
+
 std::optional<double> string_to_number(std::string_view text) {
   size_t i = skip_space(text, 0);
   size_t number_start = i;
   bool negative = false;
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
+  if (std::optional<double> plain = plain_decimal(text, i, negative)) return plain;
   // "inf", "infinity" and "nan", in any case.
   if (i < text.size() && static_cast<unsigned char>(text[i]) >= 'A') {
     double special;

@@ -59,15 +59,39 @@ constexpr ClassTables kClassTables = make_class_tables();
 
 // Does byte c belong to the class named by letter cl (%a, %D, ...)? Any
 // other letter stands for itself.
-[[gnu::always_inline]] inline bool class_matches(unsigned char c, unsigned char cl) {
+[[gnu::always_inline]] constexpr bool class_matches(unsigned char c, unsigned char cl) {
   uint16_t bit = kClassTables.bit_of_letter[cl];
   if (bit == 0) return cl == c;
   bool member = (kClassTables.members[c] & bit) != 0;
   return is_upper(cl) ? !member : member;
 }
 
+// Per escape letter, as 256 bits, the bytes '%' followed by it matches.
+struct ClassSets {
+  uint64_t members[256][4] = {};
+};
+constexpr ClassSets make_class_sets() {
+  ClassSets t;
+  for (int letter = 0; letter < 256; letter++) {
+    for (int c = 0; c < 256; c++) {
+      if (class_matches(static_cast<unsigned char>(c), static_cast<unsigned char>(letter)))
+        t.members[letter][c >> 6] |= uint64_t{1} << (c & 63);
+    }
+  }
+  return t;
+}
+constexpr ClassSets kClassSets = make_class_sets();
+
 // One match attempt's state: captures, nesting depth and the first error.
 class Matcher {
+  // Items at pattern offsets below this have their class remembered.
+  static constexpr size_t kRemembered = 64;
+  // Per item, the bytes its class was tested on, and those it matched.
+  struct ByteSet {
+    uint64_t known[4];
+    uint64_t member[4];
+  };
+
  public:
   Matcher(std::string_view subject, std::string_view pattern)
       : subject_(subject), pattern_(as_c_string(pattern)) {}
@@ -92,6 +116,13 @@ class Matcher {
   // class rejects fails at once: the scan loops skip it without an attempt
   // (the attempt would fail there too, before reaching any later error).
   void plan_first_item(size_t p) {
+    // Captures opened before it consume nothing: the first item is still the
+    // first test (short of the 33rd capture, whose error the attempt reports).
+    size_t start = p;
+    for (int opened = 0; pat(p) == '('; opened++) {
+      if (opened + 1 >= kMaxCaptures) return;
+      p += pat(p + 1) == ')' ? 2 : 1;
+    }
     switch (pat(p)) {
       case '(': case ')': case '\0': return;
       case '$': if (pat(p + 1) == '\0') return; break;
@@ -104,9 +135,65 @@ class Matcher {
       return;
     }
     char quantifier = pat(ep);
+    if (quantifier == '+' || quantifier == '*' || quantifier == '-') {
+      run_p_ = p;
+      run_ep_ = ep;
+    }
     if (quantifier == '*' || quantifier == '?' || quantifier == '-') return;
     first_p_ = p;
     first_ep_ = ep;
+    first_literal_ = ep == p + 1 && kSpecials.find(pat(p)) == std::string_view::npos;
+    if (p < kRemembered) {
+      first_set_ = &set_for(p);
+    } else {
+      first_set_ = &first_overflow_;
+      start_set(first_overflow_, p);
+    }
+    // The whole pattern is this item (optionally with '+'): an offset the
+    // item accepts is a match, its end found by the same per-byte test.
+    if (p == start && ep == pattern_.size()) whole_ = Whole::kOne;
+    if (p == start && quantifier == '+' && ep + 1 == pattern_.size()) whole_ = Whole::kRun;
+  }
+  // After a failed attempt at s, the last start known to fail as well.
+  // When the pattern begins (after captures) with an item repeated by '+',
+  // '*' or '-', the attempt at s tried the rest of the pattern at every end
+  // of that item's run from s; a start inside the run (or at its end) tries
+  // a subset of those ends, and without back references the rest depends
+  // on nothing but the end (capture contents only reach the results).
+  size_t last_failing_start(size_t s) {
+    if (run_ep_ == 0) return s;
+    // Looked for on the first failure only (most scans end at a match).
+    if (back_reference_ == Tristate::kUnknown)
+      back_reference_ = has_back_reference() ? Tristate::kYes : Tristate::kNo;
+    if (back_reference_ == Tristate::kYes) return s;
+    while (s < subject_.size() && item_matches(sub(s), run_p_, run_ep_)) s++;
+    return s;
+  }
+  bool has_back_reference() const {
+    for (size_t i = 0; i + 1 < pattern_.size(); i++) {
+      if (pattern_[i] != '%') continue;
+      if (is_digit(upat(i + 1))) return true;
+      i++;  // the escaped byte
+    }
+    return false;
+  }
+
+  // Matches at s (which rejects() let through) without an attempt when the
+  // pattern is a single item; kUnknown otherwise.
+  static constexpr size_t kUnknown = static_cast<size_t>(-2);
+  size_t quick_match(size_t s) {
+    if (whole_ == Whole::kNone || s >= subject_.size()) return kUnknown;
+    size_t end = s + 1;
+    if (whole_ == Whole::kRun) {
+      while (end < subject_.size() && first_item_matches(sub(end))) end++;
+    }
+    level_ = 0;
+    return end;
+  }
+  // attempt() unless quick_match knows the answer.
+  size_t attempt_at(size_t s, size_t p) {
+    size_t end = quick_match(s);
+    return end != kUnknown ? end : attempt(s, p);
   }
   bool rejects(size_t s) {
     if (first_ep_ == 0) return false;
@@ -116,7 +203,7 @@ class Matcher {
   // The first offset from s that rejects() lets through, or the subject's
   // size; a plain first byte is found by memchr.
   size_t skip_rejected(size_t s) {
-    if (first_ep_ == first_p_ + 1 && kSpecials.find(pat(first_p_)) == std::string_view::npos) {
+    if (first_literal_) {
       size_t at = subject_.find(pat(first_p_), s);
       return at == std::string_view::npos ? subject_.size() : at;
     }
@@ -129,17 +216,62 @@ class Matcher {
     return i < subject_.size() ? static_cast<unsigned char>(subject_[i]) : 0;
   }
   unsigned char upat(size_t i) const { return static_cast<unsigned char>(pat(i)); }
-  // single_matches for the first item, remembered per byte value: a scan
-  // meets the same few bytes again and again, and a [set] is a walk.
-  bool first_item_matches(unsigned char c) {
+  bool first_item_matches(unsigned char c) { return set_matches(*first_set_, c, first_p_, first_ep_); }
+  // single_matches remembered per item and byte value: matching meets the
+  // same few bytes again and again, and a [set] is a walk. Items at offsets
+  // from kRemembered on are not remembered.
+  bool item_matches(unsigned char c, size_t p, size_t ep) {
+    if (p >= kRemembered) return single_matches(c, p, ep);
+    return set_matches(set_for(p), c, p, ep);
+  }
+  ByteSet& set_for(size_t p) {
+    ByteSet& set = sets_[p];
+    if (!(sets_valid_ & (uint64_t{1} << p))) {
+      sets_valid_ |= uint64_t{1} << p;
+      start_set(set, p);
+    }
+    return set;
+  }
+  // Only a [set] is learned byte by byte: '%x' is kClassSets' entry, '.'
+  // every byte, anything else itself, known in full from the start.
+  void start_set(ByteSet& set, size_t p) {
+    set = ByteSet{};
+    char c = pat(p);
+    if (c == '[') return;
+    for (uint64_t& word : set.known) word = ~uint64_t{0};
+    if (c == '.') {
+      for (uint64_t& word : set.member) word = ~uint64_t{0};
+    } else if (c == '%') {
+      for (int i = 0; i < 4; i++) set.member[i] = kClassSets.members[upat(p + 1)][i];
+    } else {
+      set.member[upat(p) >> 6] = uint64_t{1} << (upat(p) & 63);
+    }
+  }
+  bool set_matches(ByteSet& set, unsigned char c, size_t p, size_t ep) {
     uint64_t bit = uint64_t{1} << (c & 63);
     int word = c >> 6;
-    if (!(first_known_[word] & bit)) {
-      first_known_[word] |= bit;
-      if (single_matches(c, first_p_, first_ep_)) first_member_[word] |= bit;
+    if (!(set.known[word] & bit)) {
+      set.known[word] |= bit;
+      if (single_matches(c, p, ep)) set.member[word] |= bit;
     }
-    return (first_member_[word] & bit) != 0;
+    return (set.member[word] & bit) != 0;
   }
+  // class_end, remembered per item (errors are not: each reports anew).
+  size_t item_end(size_t p) {
+    if (p < kRemembered && (ends_valid_ & (uint64_t{1} << p))) return ends_[p];
+    size_t ep = class_end(p);
+    if (p < kRemembered && ep != kFail) {
+      ends_valid_ |= uint64_t{1} << p;
+      ends_[p] = static_cast<uint16_t>(ep);
+    }
+    return ep;
+  }
+  // True when matching pattern[p..] at s must fail at its first single-
+  // character item, with no error on the way: the backtracking loops skip
+  // such a try instead of nesting into it (Lead, lead_at).
+  bool must_fail(size_t s, size_t p);
+  struct Lead;
+  const Lead& lead_at(size_t p);
   size_t fail(Error e) {
     if (error_ == Error::kNone) error_ = e;
     return kFail;
@@ -166,10 +298,88 @@ class Matcher {
   // plan_first_item's class pattern[first_p_, first_ep_); first_ep_ 0: none.
   size_t first_p_ = 0;
   size_t first_ep_ = 0;
-  // first_item_matches' memory: bytes tested, and those that matched.
-  std::array<uint64_t, 4> first_known_{};
-  std::array<uint64_t, 4> first_member_{};
+  bool first_literal_ = false;  // a plain byte: skip_rejected uses memchr
+  // The repeated first item of last_failing_start; run_ep_ 0: none.
+  size_t run_p_ = 0;
+  size_t run_ep_ = 0;
+  enum class Tristate : uint8_t { kUnknown, kNo, kYes };
+  Tristate back_reference_ = Tristate::kUnknown;
+  // Whether the pattern is just that item, once (kOne) or with '+' (kRun).
+  enum class Whole : uint8_t { kNone, kOne, kRun };
+  Whole whole_ = Whole::kNone;
+  // Per-item memory, for pattern offsets below kRemembered (each entry is
+  // valid once its bit is set; so a Matcher starts without clearing them).
+  uint64_t sets_valid_ = 0;
+  uint64_t ends_valid_ = 0;
+  uint64_t leads_valid_ = 0;
+  std::array<ByteSet, kRemembered> sets_;
+  std::array<uint16_t, kRemembered> ends_;
+  // How pattern[p..] begins: `closes` ')' then `opens` '(' or '()', then
+  // the single-character item pattern[item, item_end) that must match at
+  // least once. usable is false for anything else (an anchor, %b, %f, a
+  // back reference, the end, a quantifier that allows zero, a malformed
+  // item, another order).
+  struct Lead {
+    bool usable;
+    uint8_t closes;
+    uint8_t opens;
+    uint16_t item;
+    uint16_t item_end;
+  };
+  std::array<Lead, kRemembered> leads_;
+  // The first item's set (its offset's, or this one past kRemembered).
+  ByteSet first_overflow_{};
+  ByteSet* first_set_ = nullptr;
 };
+
+// Reads how pattern[p..] begins (see Lead); offsets stay below kRemembered.
+const Matcher::Lead& Matcher::lead_at(size_t p) {
+  Lead& lead = leads_[p];
+  if (leads_valid_ & (uint64_t{1} << p)) return lead;
+  leads_valid_ |= uint64_t{1} << p;
+  lead = Lead{};
+  size_t q = p;
+  while (pat(q) == ')' && lead.closes < kMaxCaptures) q++, lead.closes++;
+  while (pat(q) == '(' && lead.opens < kMaxCaptures) {
+    q += pat(q + 1) == ')' ? 2 : 1;
+    lead.opens++;
+  }
+  switch (pat(q)) {
+    case '(': case ')': case '\0': return lead;
+    case '$': if (pat(q + 1) == '\0') return lead; break;
+    case '%': if (pat(q + 1) == 'b' || pat(q + 1) == 'f' || is_digit(upat(q + 1))) return lead; break;
+    default: break;
+  }
+  // A malformed item must still be reached (and reported) by matching.
+  Error before = error_;
+  size_t ep = class_end(q);
+  error_ = before;
+  if (ep == kFail || ep >= kRemembered) return lead;
+  char quantifier = pat(ep);
+  if (quantifier == '*' || quantifier == '?' || quantifier == '-') return lead;
+  lead.usable = true;
+  lead.item = static_cast<uint16_t>(q);
+  lead.item_end = static_cast<uint16_t>(ep);
+  return lead;
+}
+
+bool Matcher::must_fail(size_t s, size_t p) {
+  if (p >= kRemembered) return false;
+  const Lead& lead = lead_at(p);
+  if (!lead.usable) return false;
+  // Reaching the item nests one match() per capture mark: no deeper than
+  // the limit, no more captures than allowed, and every ')' has a capture
+  // to close (otherwise the try would end in an error, which must show).
+  if (depth_ + 1 + lead.closes + lead.opens > kMaxMatchDepth) return false;
+  if (level_ + lead.opens > kMaxCaptures) return false;
+  if (lead.closes > 0) {
+    int open = 0;
+    for (int i = 0; i < level_; i++) open += captures_[i].len == Capture::kUnfinished;
+    if (open < lead.closes) return false;
+  }
+  if (s >= subject_.size()) return true;
+  return !item_matches(sub(s), lead.item, lead.item_end);
+}
 
 // Where the single-character class starting at p ends (past a %x or [set]).
 size_t Matcher::class_end(size_t p) {
@@ -241,10 +451,12 @@ size_t Matcher::match_balance(size_t s, size_t p) {
 // long subject costs no stack).
 size_t Matcher::max_expand(size_t s, size_t p, size_t ep) {
   size_t count = 0;
-  while (s + count < subject_.size() && single_matches(sub(s + count), p, ep)) count++;
+  while (s + count < subject_.size() && item_matches(sub(s + count), p, ep)) count++;
   for (;;) {
-    size_t result = match(s + count, ep + 1);
-    if (result != kFail || error_ != Error::kNone) return result;
+    if (!must_fail(s + count, ep + 1)) {
+      size_t result = match(s + count, ep + 1);
+      if (result != kFail || error_ != Error::kNone) return result;
+    }
     if (count == 0) return kFail;
     count--;
   }
@@ -253,9 +465,11 @@ size_t Matcher::max_expand(size_t s, size_t p, size_t ep) {
 // x-: take as few as possible, one more each time the rest fails.
 size_t Matcher::min_expand(size_t s, size_t p, size_t ep) {
   for (;;) {
-    size_t result = match(s, ep + 1);
-    if (result != kFail || error_ != Error::kNone) return result;
-    if (s < subject_.size() && single_matches(sub(s), p, ep)) {
+    if (!must_fail(s, ep + 1)) {
+      size_t result = match(s, ep + 1);
+      if (result != kFail || error_ != Error::kNone) return result;
+    }
+    if (s < subject_.size() && item_matches(sub(s), p, ep)) {
       s++;
     } else {
       return kFail;
@@ -351,9 +565,9 @@ size_t Matcher::match_body(size_t s, size_t p) {
         break;
     }
     // A single-character class with an optional quantifier.
-    size_t ep = class_end(p);
+    size_t ep = item_end(p);
     if (ep == kFail) return kFail;
-    bool matched = s < subject_.size() && single_matches(sub(s), p, ep);
+    bool matched = s < subject_.size() && item_matches(sub(s), p, ep);
     switch (pat(ep)) {
       case '?':
         if (matched) {
@@ -425,7 +639,7 @@ static SearchResult search(std::string_view subject, std::string_view pattern,
     // Past skip_rejected, an offset inside the subject passed the filter.
     if (!anchored) s = matcher.skip_rejected(s);
     bool tested = !anchored && s < subject.size();
-    size_t end = !tested && matcher.rejects(s) ? kFail : matcher.attempt(s, p);
+    size_t end = !tested && matcher.rejects(s) ? kFail : matcher.attempt_at(s, p);
     if (matcher.error() != Error::kNone) {
       result.error = matcher.error();
       return result;
@@ -437,6 +651,8 @@ static SearchResult search(std::string_view subject, std::string_view pattern,
       return result;
     }
     if (anchored || s >= subject.size()) return result;
+    s = matcher.last_failing_start(s);
+    if (s >= subject.size()) return result;
   }
 }
 
@@ -483,28 +699,31 @@ Error capture_value(std::string_view subject, const Match& m, int i, CaptureValu
 }
 
 // gmatch_aux: try each offset; an empty match moves on by one.
-SearchResult GmatchIterator::next() {
+SearchResult gmatch_step(std::string_view subject, std::string_view pattern, size_t& position) {
   SearchResult result;
-  Matcher matcher(subject_, pattern_);
+  Matcher matcher(subject, pattern);
   matcher.plan_first_item(0);
-  for (; position_ <= subject_.size(); position_++) {
-    position_ = matcher.skip_rejected(position_);
-    bool tested = position_ < subject_.size();
-    size_t end = !tested && matcher.rejects(position_) ? kFail : matcher.attempt(position_, 0);
+  for (; position <= subject.size(); position++) {
+    position = matcher.skip_rejected(position);
+    bool tested = position < subject.size();
+    size_t end = !tested && matcher.rejects(position) ? kFail : matcher.attempt_at(position, 0);
     if (matcher.error() != Error::kNone) {
       result.error = matcher.error();
       return result;
     }
     if (end != kFail) {
-      matcher.fill(result.match, position_, end);
-      position_ = end == position_ ? end + 1 : end;
-      result.error = check_captures(subject_, result.match, true);
+      matcher.fill(result.match, position, end);
+      position = end == position ? end + 1 : end;
+      result.error = check_captures(subject, result.match, true);
       result.found = result.error == Error::kNone;
       return result;
     }
+    position = matcher.last_failing_start(position);
   }
   return result;
 }
+
+SearchResult GmatchIterator::next() { return gmatch_step(subject_, pattern_, position_); }
 
 Error expand_replacement(std::string_view subject, const Match& m,
                          std::string_view replacement, std::string& out) {
@@ -535,8 +754,13 @@ Error expand_replacement(std::string_view subject, const Match& m,
   return Error::kNone;
 }
 
-GsubResult gsub(std::string_view subject, std::string_view pattern, int64_t max_n,
-                const Replacer& replace) {
+namespace {
+
+// gsub's scan, for any replace(m, out): a template, so the string
+// replacement's expansion is inlined rather than called per match.
+template <typename Replace>
+GsubResult gsub_each(std::string_view subject, std::string_view pattern, int64_t max_n,
+                     const Replace& replace) {
   GsubResult result;
   Matcher matcher(subject, pattern);
   bool anchored = matcher.pat(0) == '^';
@@ -554,7 +778,7 @@ GsubResult gsub(std::string_view subject, std::string_view pattern, int64_t max_
       if (src == subject.size()) break;
       rejected = false;
     }
-    size_t end = rejected ? kFail : matcher.attempt(src, p);
+    size_t end = rejected ? kFail : matcher.attempt_at(src, p);
     if (matcher.error() != Error::kNone) {
       result.error = matcher.error();
       return result;
@@ -569,7 +793,15 @@ GsubResult gsub(std::string_view subject, std::string_view pattern, int64_t max_
     if (end != kFail && end > src) {
       src = end;
     } else if (src < subject.size()) {
-      result.text.push_back(subject[src++]);
+      // Past a failure, every start the failure rules out is copied too.
+      size_t last = end == kFail && !anchored ? matcher.last_failing_start(src) : src;
+      if (last >= subject.size()) {
+        result.text.append(subject.substr(src));
+        src = subject.size();
+        break;
+      }
+      result.text.append(subject.substr(src, last + 1 - src));
+      src = last + 1;
     } else {
       break;
     }
@@ -579,9 +811,23 @@ GsubResult gsub(std::string_view subject, std::string_view pattern, int64_t max_
   return result;
 }
 
+}  // namespace
+
+GsubResult gsub(std::string_view subject, std::string_view pattern, int64_t max_n,
+                const Replacer& replace) {
+  return gsub_each(subject, pattern, max_n, replace);
+}
+
 GsubResult gsub(std::string_view subject, std::string_view pattern,
                 std::string_view replacement, int64_t max_n) {
-  return gsub(subject, pattern, max_n, [&](const Match& m, std::string& out) {
+  // Without '%' the replacement is its own text for every match.
+  if (replacement.find('%') == std::string_view::npos) {
+    return gsub_each(subject, pattern, max_n, [&](const Match&, std::string& out) {
+      out.append(replacement);
+      return Error::kNone;
+    });
+  }
+  return gsub_each(subject, pattern, max_n, [&](const Match& m, std::string& out) {
     return expand_replacement(subject, m, replacement, out);
   });
 }

@@ -77,6 +77,11 @@ int capture_count(const Match& m, bool whole_if_none);
 // no captures is the whole match. Errors: invalid index, unfinished capture.
 Error capture_value(std::string_view subject, const Match& m, int i, CaptureValue& out);
 
+// One step of string.gmatch from subject offset `position` (no '^'
+// anchoring): the next match, with `position` moved past it (by one more
+// after an empty match), or not found with `position` past the end.
+SearchResult gmatch_step(std::string_view subject, std::string_view pattern, size_t& position);
+
 // string.gmatch's iterator state: the next offset to try.
 class GmatchIterator {
  public:

@@ -222,5 +222,53 @@ TEST(Pattern, FirstItemFilterKeepsResultsAndLazyErrors) {
   EXPECT_EQ(r.error, Error::kNone);
 }
 
+// Single-item patterns ("%a", "x+") match without an attempt, and the
+// backtracking loops skip tries whose first item must fail (must_fail);
+// neither may change a result, nor hide an error or a limit the skipped
+// try would have met. Expectations from luajit 2.1.0-beta3.
+TEST(Pattern, ShortcutsKeepResultsErrorsAndLimits) {
+  EXPECT_EQ(gsub_str("hello world", "%a+", "<%0>"), "<hello> <world>#2");
+  EXPECT_EQ(gsub_str("a1b22", "%d", "#"), "a#b###3");
+  EXPECT_EQ(gsub_str("aaa", "a+", "x", 1), "x#1");
+  EXPECT_EQ(gsub_str("x.y", ".", "-"), "---#3");
+  EXPECT_EQ(gsub_str("abc", "^%a", "-"), "-bc#1");
+  EXPECT_EQ(match_str("00001|A |x", "(%d+)|[A-Z]|"), "nil");
+  EXPECT_EQ(match_str("x00001|A|x", "(%d+)|[A-Z]|"), "00001");
+  EXPECT_EQ(match_str("x 123 y", "%s*(%d+)%s*"), "123");
+  EXPECT_EQ(match_str("aab", "(a-)%)"), "nil");
+  EXPECT_EQ(match_str("aab", "a*)"), "invalid pattern capture");
+  EXPECT_EQ(match_str("aab", "(()a*)b"), "aa|1");
+  EXPECT_EQ(match_str("aac", "a+[b"), "malformed pattern (missing ']')");
+  auto stars = [](int n) {
+    std::string p;
+    for (int i = 0; i < n; i++) p += "a*";
+    return p;
+  };
+  EXPECT_EQ(match_str("a", stars(199) + "b"), "nil");
+  EXPECT_EQ(match_str("a", stars(200) + "b"), "pattern too complex");
+  EXPECT_EQ(match_str("a", "(" + stars(197) + ")b"), "nil");
+  EXPECT_EQ(match_str("a", "(" + stars(198) + ")b"), "pattern too complex");
+  EXPECT_EQ(match_str("a", stars(195) + ")b"), "invalid pattern capture");
+  auto nest = [](int n) { return "a*" + std::string(static_cast<size_t>(n), '(') + "b" + std::string(static_cast<size_t>(n), ')'); };
+  EXPECT_EQ(match_str("aab", nest(31)).substr(0, 4), "b|b|");
+  EXPECT_EQ(match_str("aac", nest(31)), "nil");
+  EXPECT_EQ(match_str("aab", nest(33)), "too many captures");
+  EXPECT_EQ(match_str("aac", nest(33)), "too many captures");
+  // A failed attempt rules out the rest of its first item's run
+  // (last_failing_start), unless a back reference makes the rest depend on
+  // where the run began.
+  EXPECT_EQ(find_str("000001|A |x 0042|B|", "(%d+)|[A-Z]|"), "13 19");
+  EXPECT_EQ(match_str("000001|A |x 0042|B|", "(%d+)|[A-Z]|"), "0042");
+  EXPECT_EQ(find_str("aaab aac", "a+c"), "6 8");
+  EXPECT_EQ(find_str("aaab aac", "a*c"), "6 8");
+  EXPECT_EQ(find_str("aaab aac", "a-c"), "6 8");
+  EXPECT_EQ(find_str("xaaa", "a-$"), "2 4");
+  EXPECT_EQ(find_str("aaaa", "(a+)%1$"), "1 4");
+  EXPECT_EQ(gsub_str("aaab aac", "a+c", "<%0>"), "aaab <aac>#1");
+  EXPECT_EQ(gsub_str("aab", "a*$", "-"), "aab-#1");
+  EXPECT_EQ(gsub_str("aaab", "a+x", "-"), "aaab#0");
+  EXPECT_EQ(gsub_str("a1b22c333d", "%d+[cd]", "<%0>"), "a1b<22c><333d>#2");
+}
+
 }  // namespace
 }  // namespace lj::strlib
