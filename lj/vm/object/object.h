@@ -6,6 +6,8 @@
 // move once allocated.
 #pragma once
 
+#include <emmintrin.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -138,6 +140,18 @@ struct Table {
   uint32_t hmask;
   Node* freetop;       // free nodes are searched below this
 
+  // Array index of a key: a number with an integer value in [0, asize).
+  // One truncation and its round trip decide it, without a type test: a
+  // non-number reads as a NaN double (static_assert below), NaN and
+  // fractions fail the round trip, negatives and out-of-range values wrap
+  // to indices >= asize. -0 reads as 0, the same key.
+  [[gnu::always_inline]] bool array_index(TValue key, uint64_t& index) const {
+    __m128d d = _mm_castsi128_pd(_mm_cvtsi64_si128(static_cast<int64_t>(key.u64)));
+    int64_t i = _mm_cvttsd_si64(d);  // x86's truncation, defined for any input
+    index = static_cast<uint64_t>(i);
+    return static_cast<double>(i) == _mm_cvtsd_f64(d) && index < asize;
+  }
+
   // Reads (never allocate, never raise). The array and string-key paths are
   // inline: they are the interpreter's hot paths.
   TValue get(TValue key) const;
@@ -192,6 +206,11 @@ struct Table {
   void resize(GlobalState& g, uint32_t new_asize, uint32_t hbits);
   // Metamethod lookup through the negative cache (this table is the metatable).
   TValue metamethod(const GlobalState& g, Metamethod mm);
+  // Whether the negative cache already knows this metatable lacks mm (one
+  // of the first kFastMetamethods); false means "look it up".
+  [[gnu::always_inline]] bool known_absent(Metamethod mm) const {
+    return (nomm >> static_cast<uint32_t>(mm)) & 1;
+  }
 
   bool has_hash_part() const { return hmask != 0; }
   uint32_t hash_size() const { return hmask ? hmask + 1 : 0; }
@@ -199,9 +218,16 @@ struct Table {
  private:
   Node* main_position(TValue key) const;
   Node* find_node(TValue key) const;
+  // length() past a full array part: the border search from t[n] ~= nil on.
+  [[gnu::noinline]] uint32_t hash_length(uint32_t n) const;
   TValue* new_key(GlobalState& g, TValue key);
   void rehash(GlobalState& g, TValue extra_key);
+  void grow_array(GlobalState& g, uint32_t new_asize);
 };
+// array_index's premise: every itype above the numbers sets the sign, the
+// exponent and the quiet bit (the top 13 of its 17 bits), so a non-number's
+// bits are a NaN double.
+static_assert(((kITypeNumX + 1) & 0x1fff0u) == 0x1fff0u);
 static_assert(sizeof(Table) == 64 && offsetof(Table, array) == 16 &&
               offsetof(Table, gclist) == 24 && offsetof(Table, metatable) == 32 &&
               offsetof(Table, node) == 40 && offsetof(Table, asize) == 48 &&

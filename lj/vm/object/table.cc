@@ -2,6 +2,8 @@
 // design). Free nodes have a nil key; keys are never removed except by a
 // rehash, so a deleted entry (nil value) keeps its node and `next` stays
 // valid across deletions.
+#include <emmintrin.h>
+
 #include <algorithm>
 #include <bit>
 
@@ -33,15 +35,6 @@ TValue normalize_key(TValue key) {
   return key;
 }
 
-// Array slot of a number key, if it lies inside [0, asize).
-bool array_slot(double d, uint32_t asize, uint32_t& index) {
-  if (!(d >= 0 && d < asize)) return false;
-  auto i = static_cast<uint32_t>(d);
-  if (static_cast<double>(i) != d) return false;
-  index = i;
-  return true;
-}
-
 // Integer key usable for the array part, if any.
 bool array_candidate(TValue key, uint32_t& k) {
   if (!key.is_number()) return false;
@@ -49,6 +42,26 @@ bool array_candidate(TValue key, uint32_t& k) {
   if (!(d >= 0 && d < kMaxArraySize)) return false;
   k = static_cast<uint32_t>(d);
   return static_cast<double>(k) == d;
+}
+
+// Live (non-nil) slots among n. Two slots per SSE2 compare (SSE2 has no
+// 64-bit compare): a slot is nil when both its 32-bit halves are all ones.
+// sieve rehashes a 1e6-slot array on every doubling.
+uint32_t live_slots(const TValue* slots, uint32_t n) {
+  const __m128i ones = _mm_set1_epi32(-1);
+  auto nil_lanes = [&](const TValue* p) {  // -1 in each 64-bit lane holding nil
+    __m128i eq = _mm_cmpeq_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), ones);
+    return _mm_and_si128(eq, _mm_shuffle_epi32(eq, _MM_SHUFFLE(2, 3, 0, 1)));
+  };
+  __m128i nils = _mm_setzero_si128();  // two 64-bit counters
+  const TValue* p = slots;
+  for (const TValue* end = slots + (n & ~3u); p != end; p += 4) {
+    nils = _mm_sub_epi64(nils, _mm_add_epi64(nil_lanes(p), nil_lanes(p + 2)));
+  }
+  uint64_t nil_count = static_cast<uint64_t>(_mm_cvtsi128_si64(nils)) +
+                       static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(nils, nils)));
+  for (const TValue* end = slots + n; p != end; p++) nil_count += p->is_nil();
+  return n - static_cast<uint32_t>(nil_count);
 }
 
 }  // namespace
@@ -68,10 +81,9 @@ Node* Table::find_node(TValue key) const {
 }
 
 const TValue* Table::find(TValue key) const {
+  if (uint64_t i; array_index(key, i)) return &array[i];
   if (key.is_nil() || key.is_nan()) return nullptr;
   key = normalize_key(key);
-  uint32_t i;
-  if (key.is_number() && array_slot(key.as_number(), asize, i)) return &array[i];
   if (!has_hash_part()) return nullptr;
   Node* n = find_node(key);
   return n ? &n->val : nullptr;
@@ -88,11 +100,10 @@ TValue Table::get_num(double key) const { return get(TValue::number(key)); }
 // -- Stores ------------------------------------------------------------------------
 
 TValue* Table::slot_for(GlobalState& g, TValue key) {
+  if (uint64_t i; array_index(key, i)) return &array[i];
   if (key.is_nil()) g.raise(ErrorCode::NilIndex);
   if (key.is_nan()) g.raise(ErrorCode::NanIndex);
   key = normalize_key(key);
-  uint32_t i;
-  if (key.is_number() && array_slot(key.as_number(), asize, i)) return &array[i];
   nomm = 0;  // the caller may store a metamethod under this key
   if (has_hash_part()) {
     if (Node* n = find_node(key)) return &n->val;
@@ -177,8 +188,17 @@ TValue* Table::new_key(GlobalState& g, TValue key) {
 // -- Resize ---------------------------------------------------------------------------
 
 void Table::rehash(GlobalState& g, TValue extra_key) {
+  uint32_t k;
+  // A table with no parts gets its first key (a fresh `{}`, most rehashes
+  // of object-building code): the counting below with that key alone gives
+  // 3 array slots for keys 0..2 (bin 0), else a 2-node hash part.
+  if (asize == 0 && !has_hash_part()) {
+    bool to_array = array_candidate(extra_key, k) && key_bin(k) == 0;
+    resize(g, to_array ? 3 : 0, to_array ? 0 : hash_bits_for(1));
+    return;
+  }
   uint32_t bins[kMaxArrayBits] = {};
-  uint32_t integer_keys = 0, total = 0, k;
+  uint32_t integer_keys = 0, total = 0;
   // Count the live keys (and the one being added) by kind.
   auto count = [&](TValue key) {
     total++;
@@ -191,8 +211,7 @@ void Table::rehash(GlobalState& g, TValue extra_key) {
   // rather than through a double per slot (sieve rehashes a 1e6 array).
   for (uint32_t lo = 0, b = 0; lo < asize; b++) {
     uint32_t hi = std::min(asize, (2u << b) + 1);  // bin b holds keys 2^b+1..2^(b+1)
-    uint32_t live = 0;
-    for (uint32_t i = lo; i < hi; i++) live += !array[i].is_nil();
+    uint32_t live = live_slots(array + lo, hi - lo);
     bins[b] += live;
     integer_keys += live;
     total += live;
@@ -210,6 +229,10 @@ void Table::rehash(GlobalState& g, TValue extra_key) {
 }
 
 void Table::resize(GlobalState& g, uint32_t new_asize, uint32_t hbits) {
+  if (hbits == 0 && !has_hash_part() && new_asize > asize) {
+    grow_array(g, new_asize);
+    return;
+  }
   // Entries that will land in the hash part must fit: grow hbits if needed.
   uint32_t to_hash = 0;
   for (uint32_t i = new_asize; i < asize; i++) to_hash += !array[i].is_nil();
@@ -269,6 +292,18 @@ void Table::resize(GlobalState& g, uint32_t new_asize, uint32_t hbits) {
   if (old_array != new_array) g.release(old_array, sizeof(TValue) * old_asize);
 }
 
+// The array-only case of resize (appends, `t[#t + 1] = v`): no entry moves
+// between the parts, so only the array is reallocated.
+void Table::grow_array(GlobalState& g, uint32_t new_asize) {
+  if (new_asize > kMaxArraySize) g.raise(ErrorCode::TableOverflow);
+  auto* new_array = static_cast<TValue*>(g.allocate(sizeof(TValue) * new_asize));
+  std::copy(array, array + asize, new_array);
+  std::fill(new_array + asize, new_array + new_asize, TValue::nil());
+  g.release(array, sizeof(TValue) * asize);
+  array = new_array;
+  asize = new_asize;
+}
+
 // -- Length ----------------------------------------------------------------------------
 
 uint32_t Table::length() const {
@@ -287,7 +322,14 @@ uint32_t Table::length() const {
     return lo;
   }
   uint32_t n = j ? j - 1 : 0;  // t[n] ~= nil, or n == 0
-  if (!has_hash_part() || get_int(int64_t{n} + 1).is_nil()) return n;
+  if (!has_hash_part()) return n;
+  return hash_length(n);
+}
+
+// Out of line: its registers would cost every array-part `#` (json's
+// `buf[#buf + 1]`) a save and restore.
+uint32_t Table::hash_length(uint32_t n) const {
+  if (get_int(int64_t{n} + 1).is_nil()) return n;
   // Unbounded search in the hash part: double until a nil, then bisect.
   uint64_t lo = n + 1, hi = 2 * lo;
   while (!get_int(static_cast<int64_t>(hi)).is_nil()) {
@@ -313,13 +355,12 @@ uint32_t Table::length() const {
 // -- Traversal -----------------------------------------------------------------------------
 
 bool Table::index_of(TValue key, uint32_t& index) const {
-  if (key.is_nil() || key.is_nan()) return false;
-  key = normalize_key(key);
-  uint32_t i;
-  if (key.is_number() && array_slot(key.as_number(), asize, i)) {
-    index = i;
+  if (uint64_t i; array_index(key, i)) {
+    index = static_cast<uint32_t>(i);
     return true;
   }
+  if (key.is_nil() || key.is_nan()) return false;
+  key = normalize_key(key);
   if (!has_hash_part()) return false;
   // The key may have been deleted and turned into a dead key by the GC since
   // `next` returned it: match dead keys by object address too.

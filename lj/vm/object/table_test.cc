@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "lj/base/table_rules.h"
 #include "lj/vm/object/state.h"
 
 namespace lj::vm {
@@ -196,6 +197,24 @@ TValue make_key(GlobalState& g, Table* pool, int kind, int n) {
 
 uint64_t model_key(TValue k) { return k.is_number() && k.as_number() == 0 ? num(0).u64 : k.u64; }
 
+// The layout LuaJIT's rehash gives a table whose live keys are `keys`
+// (table_rules applied key by key, the plain way): the array size and the
+// hash part's node count.
+std::pair<uint32_t, uint32_t> rules_layout(const std::map<uint64_t, double>& keys) {
+  uint32_t bins[table_rules::kMaxArrayBits] = {}, integer_keys = 0;
+  for (const auto& entry : keys) {
+    double d = TValue{entry.first}.as_number();
+    if (TValue{entry.first}.is_number() && d >= 0 && d < table_rules::kMaxArraySize && d == std::floor(d)) {
+      bins[table_rules::key_bin(static_cast<uint32_t>(d))]++;
+      integer_keys++;
+    }
+  }
+  uint32_t in_array = 0;
+  uint32_t asize = table_rules::best_array_size(bins, integer_keys, in_array);
+  uint32_t hbits = table_rules::hash_bits_for(static_cast<uint32_t>(keys.size()) - in_array);
+  return {asize, hbits ? 1u << hbits : 0u};
+}
+
 struct Op {
   int kind, n, action, value;
 };
@@ -238,8 +257,15 @@ RC_GTEST_PROP(TableProperty, MatchesMapModel, ()) {
     uint32_t asize_before = t->asize;
     TValue key = make_key(g, pool, op.kind, op.n);
     if (op.action < 12) {  // insert / overwrite
+      uint32_t hash_before = t->hash_size();
+      bool fresh = t->find(key) == nullptr;
       t->set(g, key, num(op.value));
       model[model_key(key)] = op.value;
+      // A new key that resized the table: the layout is the rules' for the
+      // live keys, the new one included (checks the counting shortcuts).
+      if (fresh && (t->asize != asize_before || t->hash_size() != hash_before)) {
+        RC_ASSERT(std::make_pair(t->asize, t->hash_size()) == rules_layout(model));
+      }
     } else if (op.action < 17) {  // delete
       t->set(g, key, TValue::nil());
       model.erase(model_key(key));
@@ -269,6 +295,76 @@ RC_GTEST_PROP(TableProperty, MatchesMapModel, ()) {
   RC_CLASSIFY(array_shrank, "array part shrank (array -> hash)");
   check_all();
   RC_ASSERT(g.check_heap().empty());
+}
+
+// array_index (one truncation, no type test) against the plain definition:
+// a number with an integer value in [0, asize).
+RC_GTEST_PROP(TableProperty, ArrayIndexIsIntegerKeyInsideArray, ()) {
+  GlobalState g;
+  uint32_t asize = *rc::gen::inRange<uint32_t>(0, 70);
+  Table* t = g.new_table(asize, 0);
+  Pinned pin(g, TValue::table(t));
+  const double specials[] = {0.0, -0.0, -1.0, 0.5, 1e300, -1e300, 4294967296.0, 9.3e18, -9.3e18,
+                             -9223372036854775808.0, INFINITY, -INFINITY, NAN, 2147483648.0};
+  std::vector<TValue> keys = {TValue::nil(), TValue::boolean(false), TValue::boolean(true),
+                              TValue::table(t), TValue::string(g.intern("1")),
+                              TValue::light_userdata(reinterpret_cast<void*>(uintptr_t{8}))};
+  for (double d : specials) keys.push_back(num(d));
+  for (int i = 0; i < 40; i++) {
+    keys.push_back(num(*rc::gen::inRange(-100, 100)));
+    keys.push_back(num(*rc::gen::inRange(-100, 100) + *rc::gen::element(0.25, 0.5, 1e-9)));
+    keys.push_back(TValue{*rc::gen::arbitrary<uint64_t>()});  // any bits: NaN-boxed values of every kind
+  }
+  for (TValue key : keys) {
+    double d = key.as_number();
+    bool expected = key.is_number() && d >= 0 && d < t->asize && d == std::floor(d);
+    uint64_t index = ~uint64_t{0};
+    RC_ASSERT(t->array_index(key, index) == expected);
+    if (expected) RC_ASSERT(index == static_cast<uint64_t>(d));
+  }
+}
+
+// LuaJIT's lj_tab_len written the plain way (over get_int), for tables with
+// random holes in the array and integer keys in the hash part.
+uint32_t reference_length(const Table* t) {
+  auto is_nil = [&](uint64_t k) { return t->get_int(static_cast<int64_t>(k)).is_nil(); };
+  // Bisection between t[lo] ~= nil (or lo == 0) and t[hi] == nil.
+  auto bisect = [&](uint64_t lo, uint64_t hi) {
+    while (hi - lo > 1) {
+      uint64_t mid = (lo + hi) / 2;
+      (is_nil(mid) ? hi : lo) = mid;
+    }
+    return static_cast<uint32_t>(lo);
+  };
+  uint64_t j = t->asize ? t->asize - 1 : 0;
+  if (j > 0 && is_nil(j)) return bisect(0, j);
+  if (!t->has_hash_part() || is_nil(j + 1)) return static_cast<uint32_t>(j);
+  uint64_t lo = j + 1, hi = 2 * lo;
+  while (!is_nil(hi)) {
+    lo = hi;
+    hi *= 2;
+  }
+  return bisect(lo, hi);
+}
+
+RC_GTEST_PROP(TableProperty, LengthMatchesPlainLuaJitSearch, ()) {
+  GlobalState g;
+  Table* t = g.new_table(*rc::gen::inRange<uint32_t>(0, 130), *rc::gen::inRange<uint32_t>(0, 5));
+  Pinned pin(g, TValue::table(t));
+  // Fill 1..n with a random hole density, then punch and extend at random:
+  // the array part, its last slot and the hash part each hold or miss keys.
+  int n = *rc::gen::inRange(0, 300);
+  int hole_percent = *rc::gen::element(0, 1, 10, 50, 90);
+  for (int i = 1; i <= n; i++) {
+    if (*rc::gen::inRange(0, 100) >= hole_percent) t->set_int(g, i, num(i));
+  }
+  int edits = *rc::gen::inRange(0, 40);
+  for (int e = 0; e < edits; e++) {
+    int k = *rc::gen::inRange(0, 2 * n + 10);
+    t->set_int(g, k, *rc::gen::inRange(0, 3) == 0 ? TValue::nil() : num(k));
+    RC_ASSERT(t->length() == reference_length(t));
+  }
+  RC_ASSERT(t->length() == reference_length(t));
 }
 
 }  // namespace
