@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "lj/vm/interp/debug.h"
+#include "lj/vm/interp/floor.h"
 #include "lj/vm/interp/vm.h"
 
 namespace lj::interp {
@@ -45,7 +46,7 @@ Metamethod arith_metamethod(Arith op) {
     case Arith::Sub: return x - y;
     case Arith::Mul: return x * y;
     case Arith::Div: return x / y;
-    case Arith::Mod: return x - std::floor(x / y) * y;
+    case Arith::Mod: return lua_modulo(x, y);
     case Arith::Pow: return std::pow(x, y);
     case Arith::Unm: return -x;
   }
@@ -97,15 +98,17 @@ inline Proto* proto_of(const Function* fn) {
   return reinterpret_cast<Proto*>(const_cast<char*>(reinterpret_cast<const char*>(fn->pc)) - sizeof(Proto));
 }
 
-// Array slot of an integer-valued number key, or null.
+// Array slot of an integer-valued number key, or null. (The type test
+// first: the generic paths see string keys, which it rejects cheaply.)
 [[gnu::always_inline]] inline TValue* array_slot(Table* t, TValue key) {
-  if (!key.is_number()) return nullptr;
-  double d = key.as_number();
-  // A constant bound first (no conversion of asize), then an exact integer.
-  if (!(d >= 0 && d < 2147483648.0)) return nullptr;
-  uint32_t i = static_cast<uint32_t>(static_cast<int32_t>(d));
-  return static_cast<double>(i) == d && i < t->asize ? &t->array[i] : nullptr;
+  uint64_t i;
+  return key.is_number() && t->array_index(key, i) ? &t->array[i] : nullptr;
 }
+
+// A numeric for counts up unless its step's sign bit is set, as LuaJIT
+// tests it: a -0 step counts down (and so does NaN, whose canonical form
+// has the sign bit). A step >= 0 test would send -0 up.
+[[gnu::always_inline]] inline bool counts_up(TValue step) { return static_cast<int64_t>(step.u64) >= 0; }
 
 // KPRI/ISEQP/USETP's D (0 nil, 1 false, 2 true) as a value: the itype is
 // ~D, so the bits are ~(D << 47) (TValue::primitive without the branch).
@@ -173,6 +176,17 @@ template <Op op>
   return branch(pc, holds);
 }
 
+// IST/ISF/ISTC/ISFC: the next pc. The C forms also copy the tested value
+// to A when the jump is taken. (One label each: no opcode test at run time.)
+template <Op op>
+[[gnu::always_inline]] inline const uint32_t* test_truth(TValue* base, uint32_t ins, const uint32_t* pc) {
+  constexpr bool kJumpIfTrue = op == Op::ISTC || op == Op::IST;
+  TValue v = base[bc::DOf(ins)];
+  if (v.is_truthy() != kJumpIfTrue) return pc + 1;
+  if constexpr (op == Op::ISTC || op == Op::ISFC) base[bc::AOf(ins)] = v;
+  return pc + 1 + bc::JOf(*pc);
+}
+
 // ISEQ*/ISNE* when no __eq can decide: everything except two distinct
 // tables or two distinct userdata under ISEQV/ISNEV: the next pc (null: the
 // generic path).
@@ -199,15 +213,21 @@ template <Op op>
   return branch(pc, eq == kWantEqual);
 }
 
+// The keys a fast path may see: TGETS/TSETS/GSET pass string constants,
+// which skip the array test (GCC cannot fold the truncation away for them).
+enum class Keys { kAny, kStrings };
+
 // t[key] when no __index can be involved: a present value, or any value of
 // a table without a metatable. Array part and string keys only.
-[[gnu::always_inline]] inline bool get_fast(TValue obj, TValue key, TValue* out) {
+template <Keys kKeys = Keys::kAny>
+[[gnu::always_inline]] inline bool get_fast(TValue obj, TValue key, TValue& out) {
   if (!obj.is_table()) [[unlikely]] return false;
   Table* t = obj.as_table();
   TValue v;
   // The array slot first: an integer key is the hot case of TGETV (loops).
-  if (TValue* slot = array_slot(t, key)) {
-    v = *slot;
+  // (An index, not a slot pointer: GCC would test the pointer for null.)
+  if (uint64_t i; kKeys == Keys::kAny && t->array_index(key, i)) {
+    v = t->array[i];
   } else if (key.is_string()) {
     v = t->get_str(key.as_string());
   } else {
@@ -215,27 +235,70 @@ template <Op op>
     v = t->has_hash_part() ? t->get(key) : TValue::nil();
   }
   if (v.is_nil() && t->metatable) return false;
-  *out = v;
+  out = v;
+  return true;
+}
+
+// How many __index tables a method lookup follows inline (the generic
+// path then goes on and reports a loop).
+constexpr int kInlineIndexChain = 8;
+
+// TGETS after get_fast missed in the table obj (nil there, and a
+// metatable): follows __index tables, as method lookups through a class and
+// its bases do, and stores the value in A. False for whatever the generic
+// path must decide: an __index function or non-table, no __index, a longer
+// chain. Out of line, decoding its operands itself: inlined, GCC kept the
+// operands of this miss path in stack slots, stored on every TGETS.
+[[gnu::noinline]] bool get_inherited(const GlobalState& g, TValue* base, const Proto* pt, uint32_t ins) {
+  TValue obj = base[bc::BOf(ins)];
+  if (!obj.is_table()) return false;
+  Table* t = obj.as_table();
+  String* key = reinterpret_cast<String*>(pt->kgc(bc::COf(ins)));
+  String* index_name = g.metamethod_name(Metamethod::Index);
+  for (int depth = 0; depth < kInlineIndexChain && t->metatable; depth++) {
+    TValue handler = t->metatable->get_str(index_name);
+    if (!handler.is_table()) return false;
+    t = handler.as_table();
+    TValue v = t->get_str(key);
+    if (!v.is_nil() || !t->metatable) {
+      base[bc::AOf(ins)] = v;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Stores into an existing slot of t unless __newindex could be involved: an
+// empty slot of a table whose metatable is not known to lack __newindex
+// (LuaJIT's TSETS tests the same nomm bit). The barrier tests only the
+// table's color, as LuaJIT's TSETV does: a black table turns gray whatever
+// the value (one bit test instead of a type test on every store).
+static_assert(static_cast<int>(Metamethod::NewIndex) < vm::kFastMetamethods);
+[[gnu::always_inline]] inline bool store_slot(Vm& vm, Table* t, TValue* slot, TValue value) {
+  if (slot->is_nil() && t->metatable && !t->metatable->known_absent(Metamethod::NewIndex)) return false;
+  *slot = value;
+  // (The Vm, not its GlobalState: GCC would load vm.g_ on every store.)
+  if (t->marked & vm::mark::kBlack) [[unlikely]] vm.global().barrier_back(t);
   return true;
 }
 
 // t[key] = value into an existing slot (array part, or a string key
 // present in the hash part) when no __newindex can be involved.
-[[gnu::always_inline]] inline bool set_fast(GlobalState& g, TValue obj, TValue key, TValue value) {
+template <Keys kKeys = Keys::kAny>
+[[gnu::always_inline]] inline bool set_fast(Vm& vm, TValue obj, TValue key, TValue value) {
   if (!obj.is_table()) [[unlikely]] return false;
   Table* t = obj.as_table();
-  // The array slot first: an integer key is the hot case of TSETV/TSETB.
-  TValue* slot = array_slot(t, key);
-  if (!slot) {
+  // The array slot first: an integer key is the hot case of TSETV.
+  TValue* slot;
+  if (uint64_t i; kKeys == Keys::kAny && t->array_index(key, i)) {
+    slot = &t->array[i];
+  } else {
     if (!key.is_string()) return false;
     slot = t->find_str(key.as_string());
     if (!slot) return false;
     t->nomm = 0;  // the key may name a metamethod: drop the negative cache
   }
-  if (slot->is_nil() && t->metatable) return false;
-  *slot = value;
-  if (value.is_gc()) g.barrier_back(t);
-  return true;
+  return store_slot(vm, t, slot, value);
 }
 
 }  // namespace
@@ -279,6 +342,64 @@ class Interpreter {
     c = static_cast<uint16_t>(c - decrement);
   }
   [[gnu::noinline]] static void fire_hot(Vm& vm, const uint32_t* pc);
+  // CALLT/CALLMT: the callee replaces the running frame (a vararg frame
+  // first drops its shift). Moves the function and nargs arguments down
+  // and returns the callee's base.
+  [[gnu::always_inline]] static TValue* replace_frame(TValue* base, uint32_t ins, TValue fn, uint32_t nargs) {
+    TValue* fb = base;
+    if (!is_lua_link(fb[-1]) && link_typep(fb[-1]) == kFrameVarg) fb -= link_delta(fb[-1]);
+    fb[-2] = fn;
+    for (uint32_t i = 0; i < nargs; i++) fb[i] = base[bc::AOf(ins) + 2 + i];
+    return fb;
+  }
+  // Parameters the caller did not pass read as nil (LuaJIT's FUNCF does
+  // this; here the call does, which knows nargs without reading L->top).
+  // Extra arguments stay: FUNCV moves them, FUNCF's frame ignores them.
+  [[gnu::always_inline]] static void fill_parameters(TValue* callee, uint32_t nargs, const Proto* npt) {
+    for (uint32_t i = nargs; i < npt->numparams; i++) callee[i] = TValue::nil();
+  }
+  // CALL/CALLM of a Lua function whose frame fits the stack (the link is
+  // written): enters it and returns true, so most calls skip call_entry's
+  // loop-wide newbase/nargs (which live in memory). False leaves __call,
+  // C functions and stack growth to call_entry.
+  [[gnu::always_inline]] static bool enter_lua(Thread* L, TValue*& base, const uint32_t*& pc, Proto*& pt,
+                                               TValue* callee, uint32_t nargs) {
+    TValue fnv = callee[-2];
+    if (!fnv.is_function()) [[unlikely]] return false;
+    Function* fn = reinterpret_cast<Function*>(fnv.u64 & TValue::kPayloadMask);
+    if (!fn->is_lua()) return false;
+    Proto* npt = proto_of(fn);
+    // One test covers LuaJIT's limit too (see call_entry).
+    if (callee + npt->framesize + kMinStack > L->maxstack) [[unlikely]] return false;
+    fill_parameters(callee, nargs, npt);
+    L->top = callee + nargs;
+    base = callee;
+    L->base = callee;
+    pt = npt;
+    pc = fn->pc;
+    return true;
+  }
+  // RET0/RET1 back to a Lua caller that wants exactly kResults results or
+  // all of them (the result slot lies inside its frame, so its top needs no
+  // raise): switches the loop's registers to the caller and returns true.
+  // The count is a template argument, so neither opcode tests it at run time.
+  template <uint32_t kResults>
+  [[gnu::always_inline]] static bool return_to_lua(Vm& vm, Thread* L, TValue*& base, const uint32_t*& pc,
+                                                   Proto*& pt, uint32_t ins) {
+    TValue link = base[-1];
+    if (!is_lua_link(link)) return false;
+    if (uint32_t wanted = bc::BOf(link_pc(link)[-1]); wanted != kResults + 1) {
+      if (wanted != 0) return false;
+      vm.multres_ = kResults;  // a CALLM/RETM/TSETM after the call takes them all
+    }
+    pc = link_pc(link);
+    if constexpr (kResults == 1) base[-2] = base[bc::AOf(ins)];
+    base = base - 2 - bc::AOf(pc[-1]);
+    L->base = base;
+    pt = proto_of(frame_function(base));
+    L->top = base + pt->framesize;
+    return true;
+  }
   // Pushes n results for the resumer of a finished/yielding coroutine:
   // writes them above its top and returns where they start.
   static TValue* copy_to_thread(GlobalState& g, Thread* to, const TValue* from, uint32_t n, bool lead_true);
@@ -498,21 +619,10 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       goto next;
     }
 
-    op_ISTC:
-    op_ISFC:
-    op_IST:
-    op_ISF: {
-      TValue v = base[bc::DOf(ins)];
-      Op op = bc::OpOf(ins);
-      bool want = op == Op::ISTC || op == Op::IST;
-      if (v.is_truthy() == want) {
-        if (op == Op::ISTC || op == Op::ISFC) base[bc::AOf(ins)] = v;
-        pc += 1 + bc::JOf(*pc);
-      } else {
-        pc += 1;
-      }
-      goto next;
-    }
+    op_ISTC: pc = test_truth<Op::ISTC>(base, ins, pc); goto next;
+    op_ISFC: pc = test_truth<Op::ISFC>(base, ins, pc); goto next;
+    op_IST: pc = test_truth<Op::IST>(base, ins, pc); goto next;
+    op_ISF: pc = test_truth<Op::ISF>(base, ins, pc); goto next;
 
     // -- Argument checks of the bytecode builtins (lj/vm/lib/builtins.cc) -------
     // LuaJIT's lj_meta_istype: a string argument where a number is wanted
@@ -798,14 +908,23 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       base[bc::AOf(ins)] = v;
       goto next;
     }
-    op_TGETV:
-      if (get_fast(base[bc::BOf(ins)], base[bc::COf(ins)], &base[bc::AOf(ins)])) goto next;
-      goto get_generic;
-    op_TGETS:
-      if (get_fast(base[bc::BOf(ins)], string_constant(pt, bc::COf(ins)),
-                   &base[bc::AOf(ins)])) {
+    op_TGETV: {
+      // The result through a local: a slot pointer computed up front was
+      // spilled across the lookup.
+      TValue v;
+      if (get_fast(base[bc::BOf(ins)], base[bc::COf(ins)], v)) {
+        base[bc::AOf(ins)] = v;
         goto next;
       }
+      goto get_generic;
+    }
+    op_TGETS:
+      if (TValue v; get_fast<Keys::kStrings>(base[bc::BOf(ins)], string_constant(pt, bc::COf(ins)), v)) {
+        base[bc::AOf(ins)] = v;
+        goto next;
+      }
+      // A method: found through the class's __index chain.
+      if (get_inherited(vm.g_, base, pt, ins)) goto next;
       goto get_generic;
     op_TGETB: {
       TValue obj = base[bc::BOf(ins)];
@@ -878,23 +997,30 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     }
 
     op_GSET:
-      if (set_fast(vm.g_, TValue::gc_trusted(frame_function(base)->env, vm::TypeTag::Table),
-                   string_constant(pt, bc::DOf(ins)), base[bc::AOf(ins)])) {
+      if (set_fast<Keys::kStrings>(vm, TValue::gc_trusted(frame_function(base)->env, vm::TypeTag::Table),
+                                   string_constant(pt, bc::DOf(ins)), base[bc::AOf(ins)])) {
         goto next;
       }
       goto set_generic;
     op_TSETV:
-      if (set_fast(vm.g_, base[bc::BOf(ins)], base[bc::COf(ins)], base[bc::AOf(ins)])) goto next;
+      if (set_fast(vm, base[bc::BOf(ins)], base[bc::COf(ins)], base[bc::AOf(ins)])) goto next;
       goto set_generic;
     op_TSETS:
-      if (set_fast(vm.g_, base[bc::BOf(ins)], string_constant(pt, bc::COf(ins)),
-                   base[bc::AOf(ins)])) {
+      if (set_fast<Keys::kStrings>(vm, base[bc::BOf(ins)], string_constant(pt, bc::COf(ins)),
+                                   base[bc::AOf(ins)])) {
         goto next;
       }
       goto set_generic;
-    op_TSETB:
-      if (set_fast(vm.g_, base[bc::BOf(ins)], TValue::number(bc::COf(ins)), base[bc::AOf(ins)])) goto next;
+    op_TSETB: {
+      // The constant index compares with asize directly (no double round trip).
+      TValue obj = base[bc::BOf(ins)];
+      uint32_t c = bc::COf(ins);
+      if (obj.is_table()) {
+        Table* t = obj.as_table();
+        if (c < t->asize && store_slot(vm, t, &t->array[c], base[bc::AOf(ins)])) goto next;
+      }
       goto set_generic;
+    }
     set_generic: {
       Op op = bc::OpOf(ins);
       TValue obj, key;
@@ -973,27 +1099,42 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     // CALLM's C counts the fixed arguments only; CALL's C is nargs+1.
     op_CALLM:
       nargs = bc::COf(ins) + vm.multres_;
-      goto call_frame;
-    op_CALL:
-      nargs = bc::COf(ins) - 1;
-    call_frame:
       newbase = base + bc::AOf(ins) + 2;
       newbase[-1] = link_to_pc(pc);
+      if (enter_lua(L, base, pc, pt, newbase, nargs)) goto next;
       goto call_entry;
+    op_CALL: {
+      TValue* callee = base + bc::AOf(ins) + 2;
+      callee[-1] = link_to_pc(pc);
+      if (enter_lua(L, base, pc, pt, callee, bc::COf(ins) - 1)) goto next;
+      nargs = bc::COf(ins) - 1;
+      newbase = callee;
+      goto call_entry;
+    }
 
-    op_CALLMT:
+    // A tail call of a function: the argument count stays in a register.
     op_CALLT: {
-      nargs = bc::OpOf(ins) == Op::CALLMT ? bc::DOf(ins) + vm.multres_ : bc::DOf(ins) - 1;
+      uint32_t n = bc::DOf(ins) - 1;
+      TValue fn = base[bc::AOf(ins)];
+      if (!fn.is_function()) [[unlikely]] {
+        nargs = n;
+        goto tail_call;
+      }
+      TValue* fb = replace_frame(base, ins, fn, n);
+      if (enter_lua(L, base, pc, pt, fb, n)) goto next;
+      nargs = n;
+      newbase = fb;
+      goto call_entry;
+    }
+    op_CALLMT:
+      nargs = bc::DOf(ins) + vm.multres_;
+    tail_call: {
       TValue fn = base[bc::AOf(ins)];
       if (!fn.is_function() && !vm.metamethod(fn, Metamethod::Call).is_function()) {
         fail(vm, L, pc, "attempt to call" + culprit(pt, pc, static_cast<int>(bc::AOf(ins)), fn));
       }
-      // The callee replaces this frame (a vararg frame first drops its shift).
-      TValue* fb = base;
-      if (!is_lua_link(fb[-1]) && link_typep(fb[-1]) == kFrameVarg) fb -= link_delta(fb[-1]);
-      fb[-2] = fn;
-      for (uint32_t i = 0; i < nargs; i++) fb[i] = base[bc::AOf(ins) + 2 + i];
-      newbase = fb;
+      newbase = replace_frame(base, ins, fn, nargs);
+      if (enter_lua(L, base, pc, pt, newbase, nargs)) goto next;
       goto call_entry;
     }
 
@@ -1075,26 +1216,19 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       res = base + bc::AOf(ins);
       fbase = base;
       goto do_return;
+    // Common case: back to a Lua caller that wants exactly as many results
+    // as are returned. Anything else is do_return's work.
     op_RET0:
-    op_RET1: {
-      // Common case: back to a Lua caller that wants exactly as many
-      // results as are returned (the result slot lies inside its frame, so
-      // its top needs no raise). Anything else is do_return's work.
-      TValue link = base[-1];
-      nres = bc::OpOf(ins) == Op::RET1 ? 1 : 0;
-      if (is_lua_link(link) && bc::BOf(link_pc(link)[-1]) == nres + 1) {
-        pc = link_pc(link);
-        if (nres) base[-2] = base[bc::AOf(ins)];
-        base = base - 2 - bc::AOf(pc[-1]);
-        L->base = base;
-        pt = proto_of(frame_function(base));
-        L->top = base + pt->framesize;
-        goto next;
-      }
+      if (return_to_lua<0>(vm, L, base, pc, pt, ins)) goto next;
+      nres = 0;
+      goto ret_general;
+    op_RET1:
+      if (return_to_lua<1>(vm, L, base, pc, pt, ins)) goto next;
+      nres = 1;
+    ret_general:
       res = base + bc::AOf(ins);
       fbase = base;
       goto do_return;
-    }
 
     // -- Loops ----------------------------------------------------------------------------------
     op_FORI:
@@ -1107,7 +1241,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       f[0] = TValue::number(start);
       f[1] = TValue::number(stop);
       f[2] = TValue::number(step);
-      if (step >= 0 ? start <= stop : start >= stop) {
+      if (counts_up(f[2]) ? start <= stop : start >= stop) {
         f[3] = f[0];
       } else {
         pc += bc::JOf(ins);
@@ -1120,15 +1254,19 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
     op_IFORL:
     forl_body: {
       TValue* f = base + bc::AOf(ins);
-      double step = f[2].as_number();
-      double idx = f[0].as_number() + step;
+      double idx = f[0].as_number() + f[2].as_number();
       double stop = f[1].as_number();
-      if (step >= 0 ? idx <= stop : idx >= stop) {
-        // The comparison held, so idx is no NaN: store its bits as they are.
-        f[0] = TValue{std::bit_cast<uint64_t>(idx)};
-        f[3] = f[0];
-        pc += bc::JOf(ins);
+      // Two branches, not `up ? idx <= stop : idx >= stop` (GCC
+      // materializes that as a flag and tests it again).
+      if (counts_up(f[2])) {
+        if (!(idx <= stop)) goto next;
+      } else if (!(idx >= stop)) {
+        goto next;
       }
+      // The comparison held, so idx is no NaN: store its bits as they are.
+      f[0] = TValue{std::bit_cast<uint64_t>(idx)};
+      f[3] = f[0];
+      pc += bc::JOf(ins);
       goto next;
     }
     op_ITERL:
@@ -1162,17 +1300,13 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       goto next;
 
     // -- Function headers ---------------------------------------------------------------------------
+    // Missing parameters are already nil: the call filled them while it
+    // still had the argument count in a register (fill_parameters).
     op_FUNCF:
       count_hot(vm, pc, 1);
-      goto funcf_body;
-    op_IFUNCF:
-    funcf_body: {
-      // The call left L->top just past the arguments (nargs is not kept
-      // across the dispatch, so it needs no register there).
-      uint32_t given = static_cast<uint32_t>(L->top - base);
-      for (uint32_t i = given; i < pt->numparams; i++) base[i] = TValue::nil();
       goto next;
-    }
+    op_IFUNCF:
+      goto next;
 
     op_FUNCV:
     op_IFUNCV: {
@@ -1254,6 +1388,7 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
         // kStackMaxSlots, and grow_stack() raises "stack overflow" beyond it.
         ptrdiff_t moved = ensure_stack(vm, L, pc, newbase, npt->framesize + kMinStack);
         newbase += moved;
+        fill_parameters(newbase, nargs, npt);
         base = newbase;
         L->base = base;
         pt = npt;

@@ -70,7 +70,15 @@ class GlobalState {
   String* error_string(ErrorCode code) const { return error_strings_[static_cast<int>(code)]; }
 
   // -- Object construction (all start white; none triggers a GC step) ------------
-  String* intern(std::string_view bytes);
+  // The one string with these bytes. One-byte strings (string.sub's and
+  // gsub's commonest results) come from a table once made: no hash, no chain.
+  String* intern(std::string_view bytes) {
+    if (bytes.size() == 1) {
+      String* one = single_byte_strings_[static_cast<unsigned char>(bytes[0])];
+      if (one) return one;
+    }
+    return intern_slow(bytes);
+  }
   Table* new_table(uint32_t asize, uint32_t hbits);
   Userdata* new_userdata(uint32_t len, Table* env);
   Proto* new_proto(const ProtoSizes& sizes);
@@ -159,6 +167,11 @@ using RootMarker = std::function<void(GlobalState&)>;
   friend struct Thread;
   friend class Collector;
 
+  // intern() past the one-byte table: hash, chain walk, or a new string.
+  String* intern_slow(std::string_view bytes);
+  [[gnu::noinline]] String* new_string(std::string_view bytes, uint32_t hash);
+  void remember_single_byte(String* s);
+
   GCObject* allocate_object(size_t bytes, TypeTag tag);
   // allocate_object(), releasing `block` (allocated first by the caller)
   // if it fails, so a constructor that allocates two parts leaks neither.
@@ -216,6 +229,8 @@ using RootMarker = std::function<void(GlobalState&)>;
   uint32_t string_mask_ = 0;
   uint32_t string_count_ = 0;
   uint32_t next_string_id_ = 0;
+  // intern()'s one-byte strings, filled (and fixed) on first use.
+  std::array<String*, 256> single_byte_strings_{};
 
   // Objects: everything except strings and userdata is on root_; userdata
   // on udata_ (so finalizable objects are found without a full walk).
