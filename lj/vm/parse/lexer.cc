@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lj/base/number_syntax.h"
 
 namespace lj::parse {
 
@@ -76,9 +77,8 @@ bool ConvertNumber(const std::string& text, double* out) {
   if (i < s.size() && (s[i] | 0x20) == (hex ? 'p' : 'e')) {
     ++i;
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    size_t exp = CountDigits(s, i, 10);
-    if (exp == 0) return false;
-    i += exp;
+    i = base::scan_exponent_digits(s, i);
+    if (i == std::string_view::npos) return false;
   }
   if (i != s.size()) return false;
   *out = std::strtod(text.c_str(), nullptr);

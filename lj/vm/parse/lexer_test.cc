@@ -123,6 +123,8 @@ TEST(Lexer, Errors) {
   EXPECT_EQ(ErrorOf("3x"), "t:1: malformed number near '3x'");
   EXPECT_EQ(ErrorOf("1..2"), "t:1: malformed number near '1..2'");
   EXPECT_EQ(ErrorOf("0x"), "t:1: malformed number near '0x'");
+  EXPECT_EQ(ErrorOf("x = 1e1048576"), "t:1: malformed number near '1e1048576'");
+  EXPECT_EQ(ErrorOf("x = 0x1p-01048576"), "t:1: malformed number near '0x1p-01048576'");
   EXPECT_EQ(ErrorOf("0b2"), "t:1: malformed number near '0b2'");
   EXPECT_EQ(ErrorOf("1e+"), "t:1: malformed number near '1e+'");
   EXPECT_EQ(ErrorOf("1LL"), "t:1: malformed number near '1LL'");

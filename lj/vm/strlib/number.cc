@@ -17,6 +17,7 @@
 #include <limits>
 
 #include "lj/base/check.h"
+#include "lj/base/number_syntax.h"
 #include "lj/vm/strlib/chars.h"
 
 namespace lj::strlib {
@@ -271,16 +272,15 @@ size_t scan_mantissa(std::string_view text, size_t i, bool hex, int& digit_count
   return i;
 }
 
-// Scans an exponent (e or p, sign, at least one decimal digit); npos if bad.
+// Scans an exponent (e or p, sign, decimal digits below LuaJIT's limit);
+// npos if bad.
 size_t scan_exponent(std::string_view text, size_t i, bool hex) {
   if (i >= text.size()) return i;
   char marker = static_cast<char>(to_lower(static_cast<unsigned char>(text[i])));
   if (marker != (hex ? 'p' : 'e')) return i;
   i++;
   if (i < text.size() && (text[i] == '+' || text[i] == '-')) i++;
-  size_t first_digit = i;
-  while (i < text.size() && is_digit(static_cast<unsigned char>(text[i]))) i++;
-  return i == first_digit ? std::string_view::npos : i;
+  return base::scan_exponent_digits(text, i);
 }
 
 }  // namespace

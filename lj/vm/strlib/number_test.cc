@@ -88,11 +88,17 @@ TEST(StringToNumber, AcceptsWhatLuajitAccepts) {
   EXPECT_EQ(tonum(" 0B11 "), "3");
   EXPECT_EQ(tonum("-0b101"), "-5");
   EXPECT_EQ(tonum("0b11111111111111111111111111111111111"), "34359738367");
+  // The largest exponent LuaJIT's scanner takes (one more is no number).
+  EXPECT_EQ(tonum("1e1048575"), "inf");
+  EXPECT_EQ(tonum("1e-01048575"), "0");
+  EXPECT_EQ(tonum("0x1p+1048575"), "inf");
+  EXPECT_EQ(tonum("10e1048575"), "inf");
 }
 
 TEST(StringToNumber, RejectsWhatLuajitRejects) {
   for (std::string_view bad : {"", " ", "0x", "1e", "1e+", " 0x ", "..1", "- 5", "1 2", "1__",
-                               "0b", "0b2", "0b1.1", "0b1e1", "0b1p2", "1f", "1.5e3.2", "nan(1)", "infx", "0x.p1", "0x1p", "."}) {
+                               "0b", "0b2", "0b1.1", "0b1e1", "0b1p2", "1f", "1.5e3.2", "nan(1)", "infx", "0x.p1", "0x1p", ".",
+                               "1e1048576", "1e-1048576", "0x1p1048576", "1e00001048576", "1e40012345", "0.1e1048576"}) {
     EXPECT_EQ(tonum(bad), "nil") << bad;
   }
   EXPECT_EQ(tonum(std::string_view("12\0", 3)), "nil");
