@@ -489,6 +489,14 @@ int fast_unpack(Thread* L, TValue* args, uint32_t nargs) {
   return static_cast<int>(n);
 }
 
+// Registers name = f in G with one upvalue, as luajit's print, pairs and
+// ipairs have (debug.getupvalue shows it).
+void set_closure(vm::GlobalState& g, Table* G, const char* name, vm::CFunction f, TValue upvalue) {
+  Function* fn = g.new_c_function(f, 1, G);
+  fn->c_upvalues()[0] = upvalue;
+  G->set_str(g, g.intern(name), TValue::function(fn));
+}
+
 }  // namespace
 
 void open_base(Vm& vm) {
@@ -496,21 +504,15 @@ void open_base(Vm& vm) {
   Table* G = g.globals();
   G->set_str(g, g.intern("_G"), TValue::table(G));
   G->set_str(g, g.intern("_VERSION"), TValue::string(g.intern("Lua 5.1")));
-  Function* print = g.new_c_function(lib_print, 1, G);
-  print->c_upvalues()[0] = TValue::string(g.intern("tostring"));
-  G->set_str(g, g.intern("print"), TValue::function(print));
+  set_closure(g, G, "print", lib_print, TValue::string(g.intern("tostring")));
   set_fast_function(vm, G, "type", lib_type, interp::kFfType, fast_type);
   set_function(vm, G, "tostring", lib_tostring);
   set_fast_function(vm, G, "tonumber", lib_tonumber, interp::kFfTonumber, fast_tonumber);
   Function* next = set_function(vm, G, "next", lib_next, interp::kFfNext);
   // pairs/ipairs return their iterator, kept as an upvalue.
-  Function* pairs = g.new_c_function(lib_pairs, 1, G);
-  pairs->c_upvalues()[0] = TValue::function(next);
-  G->set_str(g, g.intern("pairs"), TValue::function(pairs));
-  Function* ipairs = g.new_c_function(lib_ipairs, 1, G);
+  set_closure(g, G, "pairs", lib_pairs, TValue::function(next));
   vm.set_fast_path(interp::kFfIpairsAux, fast_ipairs_aux);
-  ipairs->c_upvalues()[0] = TValue::function(vm.new_c_function(lib_ipairs_aux, interp::kFfIpairsAux));
-  G->set_str(g, g.intern("ipairs"), TValue::function(ipairs));
+  set_closure(g, G, "ipairs", lib_ipairs, TValue::function(vm.new_c_function(lib_ipairs_aux, interp::kFfIpairsAux)));
   set_fast_function(vm, G, "select", lib_select, interp::kFfSelect, fast_select);
   set_fast_function(vm, G, "rawget", lib_rawget, interp::kFfRawget, fast_rawget);
   set_function(vm, G, "rawset", lib_rawset);
