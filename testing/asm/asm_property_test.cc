@@ -25,6 +25,7 @@
 #include "lj/ir/dump.h"
 #include "lj/ir/eval.h"
 #include "testing/asm/asm_trace_gen.h"
+#include "testing/asm/trace_run.h"
 #include "testing/ir/test_binding.h"
 
 namespace lj::testing {
@@ -65,11 +66,6 @@ uint64_t record_exit(x64::TraceContext* ctx, uint32_t trace, uint32_t exit,
       v.bits = rebuilt[alloc];
     }
   return exit;
-}
-
-const x64::TraceAbi& abi() {
-  static const x64::TraceAbi instance;
-  return instance;
 }
 
 // Machine code that never exits (a broken back edge) cannot be interrupted
@@ -123,9 +119,8 @@ void check_backend(const AsmRecipe& recipe, bool use_sse4_1 = x64::cpu_features(
   signal(SIGABRT, on_abort);
   static mcode::McodeSpace space;
   space.flush();
-  x64::AssembleOptions options;
+  x64::AssembleOptions options = test_options();
   options.trace_number = 5;
-  options.exit_handler = abi().exit_handler_address();
   options.use_sse4_1 = use_sse4_1;
   options.binding = &binding;
   options.layout = &TestHeap::layout(binding);
@@ -250,7 +245,7 @@ void check_backend(const AsmRecipe& recipe, bool use_sse4_1 = x64::cpu_features(
   crash.sa_handler = on_crash;
   sigaction(SIGSEGV, &crash, &crash_fallback);
   alarm(5);
-  abi().enter(code.entry, &ctx);
+  test_abi().enter(code.entry, &ctx);
   alarm(0);
   sigaction(SIGSEGV, &crash_fallback, nullptr);
 

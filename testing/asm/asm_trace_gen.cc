@@ -7,6 +7,7 @@
 
 #include "lj/ir/builder.h"
 #include "lj/opt/opt.h"
+#include "testing/ir/arith_steps.h"
 #include "testing/ir/test_binding.h"
 
 namespace lj::testing {
@@ -19,26 +20,20 @@ using ir::Type;
 
 namespace {
 
-constexpr int32_t kInts[] = {0, 1, -1, 2, 3, 7, 31, 32, 33, 255, -256, 1 << 20,
-                             std::numeric_limits<int32_t>::max(),
-                             std::numeric_limits<int32_t>::min(), 1000, -7};
 const double kNums[] = {0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 3.25, -2.5, 1e300, 1e-300,
                         INFINITY, -INFINITY, NAN, 0.125, 100.0, -0.75, 2147483648.0, -3.0};
+// The arithmetic steps' op subset: what the assembler lowers inline (POW
+// goes through math steps).
 constexpr Op kIntOps[] = {Op::ADD, Op::SUB, Op::MUL, Op::BAND, Op::BOR, Op::BXOR,
                           Op::BSHL, Op::BSHR, Op::BSAR, Op::BNOT, Op::NEG};
 // Integer ops added with math steps (kept apart so older recipes build the
 // same traces as before).
 constexpr Op kMoreIntOps[] = {Op::BROL, Op::BROR, Op::BSWAP, Op::MIN, Op::MAX};
 constexpr Op kNumOps[] = {Op::ADD, Op::SUB, Op::MUL, Op::DIV, Op::MIN, Op::MAX, Op::NEG, Op::ABS};
-constexpr Op kCompares[] = {Op::LT, Op::GE, Op::LE, Op::GT, Op::ULT,
-                            Op::UGE, Op::ULE, Op::UGT, Op::EQ, Op::NE};
-constexpr Op kOverflowOps[] = {Op::ADDOV, Op::SUBOV, Op::MULOV};
-constexpr ir::FpMath kFpMath[] = {ir::FpMath::FLOOR, ir::FpMath::CEIL, ir::FpMath::TRUNC,
-                                  ir::FpMath::SQRT};
 
+// The arithmetic kinds (testing/ir/arith_steps.h) come first.
 enum Kind : uint8_t {
-  kIntArith, kNumArith, kFpMathStep, kIntToNum, kNumToInt, kOverflow, kCompare,
-  kSnapshot, kCall, kMemory, kMoreMemory, kMath, kString, kKindCount
+  kSnapshot = kArithKindCount, kCall, kMemory, kMoreMemory, kMath, kString, kKindCount
 };
 
 // String steps (AsmStep::op picks one).
@@ -180,21 +175,20 @@ const AsmBinding& asm_binding_tables() {
   return *tables;
 }
 
-template <typename T, size_t N>
-const T& pick(const T (&table)[N], size_t i) { return table[i % N]; }
-
 // Slot inputs: mostly numbers, sometimes a non-number (type guard exits) or
 // a non-integral number in an integer slot (conversion guard exits).
 ir::Value input(uint8_t choice, bool integer_slot) {
   if (choice % 23 == 22) return ir::Value::boolean(true);
   if (choice % 23 == 21) return ir::Value::nil();
-  if (integer_slot && choice % 23 != 20) return ir::Value::number(pick(kInts, choice));
+  if (integer_slot && choice % 23 != 20) return ir::Value::number(pick(kGenInts, choice));
   return ir::Value::number(pick(kNums, choice));
 }
 
 class Generator {
  public:
-  Generator(const AsmRecipe& recipe, TestHeap* heap) : recipe_(recipe), heap_(heap), b_(trace_, nullptr, raw()) {}
+  Generator(const AsmRecipe& recipe, TestHeap* heap)
+      : recipe_(recipe), heap_(heap), b_(trace_, nullptr, raw_emit_options()),
+        arith_(b_, ints_, nums_, {kIntOps, kNumOps, kNums}) {}
 
   AsmCase run() {
     trace_.loops_to_self = recipe_.loops;
@@ -226,65 +220,26 @@ class Generator {
   }
 
  private:
-  static ir::EmitOptions raw() {
-    ir::EmitOptions o;
-    o.cse = false;
-    o.max_constants = 60000;
-    o.max_instructions = 60000;
-    o.max_snapshots = 60000;
-    return o;
-  }
-
   Ref sload(uint16_t slot, IrType t, uint16_t mode) {
     Type type = (mode & ir::sload::kTypeCheck) ? Type::guarded(t) : Type(t);
     return b_.emit(Op::SLOAD, type, slot, mode);
   }
-  Ref int_operand(uint16_t i) { return ints_[i % ints_.size()]; }
-  Ref num_operand(uint16_t i) { return nums_[i % nums_.size()]; }
-  Ref int_second(const AsmStep& s) { return s.konst ? b_.kint(pick(kInts, s.b)) : int_operand(s.b); }
-  Ref num_second(const AsmStep& s) { return s.konst ? b_.knum(pick(kNums, s.b)) : num_operand(s.b); }
+  Ref int_operand(uint16_t i) { return arith_.int_operand(i); }
+  Ref num_operand(uint16_t i) { return arith_.num_operand(i); }
+  // An AsmStep's `b` is the second operand's index, or its constant's.
+  static ArithOperands operands(const AsmStep& s) { return {s.op, s.a, s.b, s.b, s.konst, (s.b & 1) != 0}; }
+  Ref int_second(const AsmStep& s) { return arith_.int_second(operands(s)); }
+  Ref num_second(const AsmStep& s) { return arith_.num_second(operands(s)); }
 
   void emit(const AsmStep& s) {
     const uint8_t kind = s.kind % kKindCount;
-    if (recipe_.calm && (kind == kNumToInt || kind == kOverflow || kind == kCompare)) return snapshot(s);
+    // A calm trace keeps only the loop counter's guard.
+    if (recipe_.calm && is_guard_step(kind)) return snapshot(s);
+    if (kind < kArithKindCount) {
+      arith_.emit(kind, operands(s), [&] { snapshot(s); });
+      return;
+    }
     switch (kind) {
-      case kIntArith: {
-        const Op op = pick(kIntOps, s.op);
-        const Ref y = op == Op::BNOT ? 0 : op == Op::NEG ? b_.kint(0) : int_second(s);
-        ints_.push_back(b_.emit(op, Type(IrType::INT), int_operand(s.a), y));
-        break;
-      }
-      case kNumArith: {
-        const Op op = pick(kNumOps, s.op);
-        const Ref y = op == Op::NEG || op == Op::ABS ? b_.knum(-0.0) : num_second(s);
-        nums_.push_back(b_.emit(op, Type(IrType::NUM), num_operand(s.a), y));
-        break;
-      }
-      case kFpMathStep:
-        nums_.push_back(b_.emit(Op::FPMATH, Type(IrType::NUM), num_operand(s.a),
-                                static_cast<Ref>(pick(kFpMath, s.op))));
-        break;
-      case kIntToNum:
-        nums_.push_back(b_.emit(Op::CONV, Type(IrType::NUM), int_operand(s.a),
-                                ir::conv::mode(IrType::NUM, IrType::INT)));
-        break;
-      case kNumToInt:
-        snapshot(s);
-        ints_.push_back(b_.emit(Op::CONV, Type::guarded(IrType::INT), num_operand(s.a),
-                                ir::conv::mode(IrType::INT, IrType::NUM) | ir::conv::kCheck));
-        break;
-      case kOverflow:
-        snapshot(s);
-        ints_.push_back(b_.emit(pick(kOverflowOps, s.op), Type::guarded(IrType::INT),
-                                int_operand(s.a), int_second(s)));
-        break;
-      case kCompare: {
-        snapshot(s);
-        const Op op = pick(kCompares, s.op);
-        if (s.b & 1) b_.emit(op, Type::guarded(IrType::NUM), num_operand(s.a), num_second(s));
-        else b_.emit(op, Type::guarded(IrType::INT), int_operand(s.a), int_second(s));
-        break;
-      }
       case kCall: return call(s);
       case kMemory: case kMoreMemory: return memory(s);
       case kMath: return math(s);
@@ -312,23 +267,20 @@ class Generator {
         ints_.push_back(b_.emit(Op::MOD, Type(IrType::INT), int_operand(s.a), y));
         return;
       }
-      case kNumMod: nums_.push_back(b_.emit(Op::MOD, Type(IrType::NUM), x, num_second(s))); return;
-      case kPow: nums_.push_back(b_.emit(Op::POW, Type(IrType::NUM), x, num_second(s))); return;
+      case kNumMod: arith_.num_arith(Op::MOD, operands(s)); return;
+      case kPow: arith_.num_arith(Op::POW, operands(s)); return;
       case kLdexp:
         nums_.push_back(b_.emit(Op::LDEXP, Type(IrType::NUM), x, b_.knum(pick(kLdexpExponents, s.b))));
         return;
       case kMoreIntArith: case kMoreIntArith2: {
         // Rotations (constant or variable count), byte swap, integer MIN/MAX.
-        const Op op = pick(kMoreIntOps, s.b >> 4);
-        const Ref y = op == Op::BSWAP ? 0 : int_second(s);
-        ints_.push_back(b_.emit(op, Type(IrType::INT), int_operand(s.a), y));
+        arith_.int_arith(pick(kMoreIntOps, s.b >> 4), operands(s));
         return;
       }
       case kIndirectCall: return call(s, true);
       case kIntDiv: case kIntPow: {
         // Total at 32 bits (lj_carith_divi64/powi64 semantics): no guard.
-        const Op op = s.op % kMathKindCount == kIntDiv ? Op::DIV : Op::POW;
-        ints_.push_back(b_.emit(op, Type(IrType::INT), int_operand(s.a), int_second(s)));
+        arith_.int_arith(s.op % kMathKindCount == kIntDiv ? Op::DIV : Op::POW, operands(s));
         return;
       }
       case kFloatCall: return float_call(s);
@@ -705,7 +657,7 @@ class Generator {
     auto operand = [&](bool number) {
       next = next * 1103515245u + 12345u;
       const uint16_t i = static_cast<uint16_t>(s.a + (next >> 16));
-      if (s.konst && (next >> 8) % 4 == 0) return number ? b_.knum(pick(kNums, next >> 20)) : b_.kint(pick(kInts, next >> 20));
+      if (s.konst && (next >> 8) % 4 == 0) return number ? b_.knum(pick(kNums, next >> 20)) : b_.kint(pick(kGenInts, next >> 20));
       return number ? num_operand(i) : int_operand(i);
     };
     switch (helper) {
@@ -829,6 +781,7 @@ class Generator {
   ir::MachineState state_;
   ir::Builder b_;
   std::vector<Ref> ints_, nums_, rot_nums_, rot_ints_, tables_;
+  ArithSteps arith_;
   std::vector<Ref> strings_, short_strings_;  // short: no buffer results
   std::vector<Ref> u32s_;  // unchecked CONV u32 results (snapshots, indexes)
   uint64_t buffer_ = 0, string_buffer_ = 0;

@@ -10,10 +10,9 @@
 
 #include "lj/asm/mcode.h"
 #include "lj/asm/x64/assembler.h"
-#include "lj/asm/x64/cpu.h"
-#include "lj/asm/x64/trace_abi.h"
 #include "lj/ir/builder.h"
 #include "testing/asm/asm_trace_gen.h"
+#include "testing/asm/trace_run.h"
 
 namespace lj::testing {
 namespace {
@@ -52,25 +51,13 @@ ir::Trace make_trace(uint32_t target, bool loops, bool memory_heavy = false, boo
   }
 }
 
-// Arguments: loop (0/1), memory-heavy (0/1), fuse loads into their users
-// (0/1), math steps (0/1: MOD/POW/LDEXP/log through helper calls, TOBIT;
-// int DIV/POW, FLOAT calls; every step kind), string steps (0/1: one step in
-// three TOSTR, STRTO, SNEW, buffer chains).
-void BM_AssembleTrace(benchmark::State& state) {
-  const bool loops = state.range(0) != 0;
-  const bool memory_heavy = state.range(1) != 0;
-  const bool math = state.range(3) != 0;
-  const ir::Trace trace = make_trace(500, loops, memory_heavy, math, state.range(4) != 0);
-  static const x64::TraceAbi abi;
+// Assembles `trace` over and over (flushing the space now and then),
+// reporting time and bytes per IR instruction; returns the loop body's
+// bytes (0 without a loop).
+size_t measure_assembly(benchmark::State& state, const ir::Trace& trace, const x64::AssembleOptions& options) {
   mcode::McodeSpace space;
-  x64::AssembleOptions options;
-  options.exit_handler = abi.exit_handler_address();
-  options.use_sse4_1 = x64::cpu_features().sse4_1;
-  options.binding = &asm_binding();
-  options.layout = &TestHeap::layout(asm_binding());
-  options.fuse_loads = state.range(2) != 0;
   const int64_t instructions = trace.nins() - ir::kRefBias - 1;
-  size_t bytes = 0;
+  size_t bytes = 0, body_bytes = 0;
   int traces = 0;
   for (auto _ : state) {
     if (++traces % 16 == 0) {
@@ -80,11 +67,30 @@ void BM_AssembleTrace(benchmark::State& state) {
     }
     x64::AssembledTrace code = x64::assemble(trace, space, options);
     bytes = code.code_bytes();
+    body_bytes = code.loop ? code.code_end - code.loop : 0;
     benchmark::DoNotOptimize(code.entry);
   }
   state.SetItemsProcessed(state.iterations() * instructions);
   state.counters["ir_ins"] = static_cast<double>(instructions);
   state.counters["bytes_per_ir"] = static_cast<double>(bytes) / static_cast<double>(instructions);
+  return body_bytes;
+}
+
+// Arguments: loop (0/1), memory-heavy (0/1), fuse loads into their users
+// (0/1), math steps (0/1: MOD/POW/LDEXP/log through helper calls, TOBIT;
+// int DIV/POW, FLOAT calls; every step kind), string steps (0/1: one step in
+// three TOSTR, STRTO, SNEW, buffer chains).
+void BM_AssembleTrace(benchmark::State& state) {
+  const bool loops = state.range(0) != 0;
+  const bool memory_heavy = state.range(1) != 0;
+  const bool math = state.range(3) != 0;
+  const ir::Trace trace = make_trace(500, loops, memory_heavy, math, state.range(4) != 0);
+  x64::AssembleOptions options = test_options();
+  options.binding = &asm_binding();
+  options.layout = &TestHeap::layout(asm_binding());
+  options.fuse_loads = state.range(2) != 0;
+  measure_assembly(state, trace, options);
+  const int64_t instructions = trace.nins() - ir::kRefBias - 1;
   state.counters["ns_per_ir"] = benchmark::Counter(
       static_cast<double>(state.iterations() * instructions),
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
@@ -143,40 +149,13 @@ ir::Trace make_for_loop() {
   return t;
 }
 
-// Assembles a looping `trace` over and over (flushing the space now and
-// then), reporting bytes per IR instruction and the loop body's bytes.
+// A looping trace's figures add its loop body's bytes.
 void measure_loop(benchmark::State& state, const ir::Trace& trace, const x64::AssembleOptions& options) {
-  mcode::McodeSpace space;
-  const int64_t instructions = trace.nins() - ir::kRefBias - 1;
-  size_t bytes = 0, body_bytes = 0;
-  int traces = 0;
-  for (auto _ : state) {
-    if (++traces % 16 == 0) {
-      state.PauseTiming();
-      space.flush();
-      state.ResumeTiming();
-    }
-    x64::AssembledTrace code = x64::assemble(trace, space, options);
-    bytes = code.code_bytes();
-    body_bytes = code.code_end - code.loop;
-    benchmark::DoNotOptimize(code.entry);
-  }
-  state.SetItemsProcessed(state.iterations() * instructions);
-  state.counters["ir_ins"] = static_cast<double>(instructions);
-  state.counters["bytes_per_ir"] = static_cast<double>(bytes) / static_cast<double>(instructions);
-  state.counters["loop_body_bytes"] = static_cast<double>(body_bytes);
-}
-
-x64::AssembleOptions bench_options() {
-  static const x64::TraceAbi abi;
-  x64::AssembleOptions options;
-  options.exit_handler = abi.exit_handler_address();
-  options.use_sse4_1 = x64::cpu_features().sse4_1;
-  return options;
+  state.counters["loop_body_bytes"] = static_cast<double>(measure_assembly(state, trace, options));
 }
 
 void BM_AssembleForLoop(benchmark::State& state) {
-  measure_loop(state, make_for_loop(), bench_options());
+  measure_loop(state, make_for_loop(), test_options());
 }
 BENCHMARK(BM_AssembleForLoop)->Unit(benchmark::kMicrosecond);
 
@@ -218,7 +197,7 @@ ir::Trace make_array_sum() {
 }
 
 void BM_AssembleArraySum(benchmark::State& state) {
-  x64::AssembleOptions options = bench_options();
+  x64::AssembleOptions options = test_options();
   options.binding = &asm_binding();
   options.layout = &TestHeap::layout(asm_binding());
   options.fuse_loads = state.range(0) != 0;

@@ -9,10 +9,10 @@
 #include <cmath>
 #include <limits>
 
-#include "lj/asm/x64/cpu.h"
 #include "lj/asm/x64/disasm.h"
 #include "lj/ir/builder.h"
 #include "lj/ir/eval.h"
+#include "testing/asm/trace_run.h"
 
 namespace lj::x64 {
 namespace {
@@ -23,16 +23,9 @@ using ir::Ref;
 using ir::SnapEntry;
 using ir::Type;
 
-const TraceAbi& abi() {
-  static const TraceAbi instance;
-  return instance;
-}
-
 AssembleOptions options() {
-  AssembleOptions o;
+  AssembleOptions o = testing::test_options();
   o.trace_number = 3;
-  o.exit_handler = abi().exit_handler_address();
-  o.use_sse4_1 = cpu_features().sse4_1;
   return o;
 }
 
@@ -46,29 +39,12 @@ void ExpectAbort(const ir::Trace& trace, mcode::McodeSpace& space, const char* m
   }
 }
 
-struct Exit {
-  const ir::Trace* trace;
-  const AssembledTrace* code;
-  uint32_t exit = 0;
-  std::vector<std::pair<int32_t, ir::Value>> values;
-};
-
-uint64_t on_exit(TraceContext* ctx, uint32_t, uint32_t exit, ExitState* state) noexcept {
-  auto* e = static_cast<Exit*>(ctx->user);
-  e->exit = exit;
-  e->values = recover_snapshot(*e->trace, *e->code, exit, *state);
-  return 0;
-}
+using Exit = testing::TraceExit;
 
 // Runs `code` over `stack` and returns what its exit recovered.
 Exit run(const ir::Trace& trace, const AssembledTrace& code, std::array<uint64_t, 8>& stack) {
-  Exit e{&trace, &code, 0, {}};
   TraceContext ctx;
-  ctx.base = stack.data();
-  ctx.exit_handler = on_exit;
-  ctx.user = &e;
-  abi().enter(code.entry, &ctx);
-  return e;
+  return testing::run_trace(trace, code, stack.data(), ctx);
 }
 
 uint64_t boxed(double d) { return ir::nanbox::box(ir::Value::number(d)); }

@@ -10,12 +10,12 @@
 #include <stdexcept>
 
 #include "lj/asm/x64/assembler.h"
-#include "lj/asm/x64/cpu.h"
 #include "lj/asm/x64/disasm.h"
 #include "lj/ir/builder.h"
 #include "lj/ir/eval.h"
 #include "testing/asm/asm_trace_gen.h"
 #include "testing/asm/test_heap.h"
+#include "testing/asm/trace_run.h"
 
 namespace lj::testing {
 namespace {
@@ -26,25 +26,6 @@ using ir::Ref;
 using ir::SnapEntry;
 using ir::Type;
 
-const x64::TraceAbi& abi() {
-  static const x64::TraceAbi instance;
-  return instance;
-}
-
-struct TraceRun {
-  const ir::Trace* trace;
-  const x64::AssembledTrace* code;
-  uint32_t exit = 0;
-  std::vector<std::pair<int32_t, ir::Value>> values;
-};
-
-uint64_t on_exit(x64::TraceContext* ctx, uint32_t, uint32_t exit, x64::ExitState* state) noexcept {
-  auto* run = static_cast<TraceRun*>(ctx->user);
-  run->exit = exit;
-  run->values = x64::recover_snapshot(*run->trace, *run->code, exit, *state);
-  return 0;
-}
-
 class MemoryTest : public ::testing::Test {
  protected:
   const ir::Binding& binding_ = asm_binding();
@@ -53,27 +34,20 @@ class MemoryTest : public ::testing::Test {
   uint16_t field(const char* name) { return *binding_.field_by_name(name); }
 
   x64::AssembledTrace assemble(const ir::Trace& trace) {
-    x64::AssembleOptions o;
-    o.exit_handler = abi().exit_handler_address();
-    o.use_sse4_1 = x64::cpu_features().sse4_1;
+    x64::AssembleOptions o = test_options();
     o.binding = &binding_;
     o.layout = &TestHeap::layout(binding_);
     return x64::assemble(trace, space_, o);
   }
 
   // Runs the trace with `table` in slot 1 and `number` in slot 2.
-  TraceRun run(const ir::Trace& trace, const x64::AssembledTrace& code, uint64_t table, double number,
-          x64::TraceContext& ctx) {
+  TraceExit run(const ir::Trace& trace, const x64::AssembledTrace& code, uint64_t table, double number,
+                x64::TraceContext& ctx) {
     std::array<uint64_t, 4> stack{};
     stack[1] = ir::nanbox::box(ir::Value::object(IrType::TAB, table));
     stack[2] = ir::nanbox::box(ir::Value::number(number));
-    TraceRun r{&trace, &code, 0, {}};
-    ctx.base = stack.data();
-    ctx.exit_handler = on_exit;
-    ctx.user = &r;
     heap_.activate();
-    abi().enter(code.entry, &ctx);
-    return r;
+    return run_trace(trace, code, stack.data(), ctx);
   }
 
   // Every trace here starts alike: snapshot #0, then the table in slot 1
@@ -92,7 +66,7 @@ class MemoryTest : public ::testing::Test {
     heap_.store(state);
     const x64::AssembledTrace code = assemble(t);
     x64::TraceContext ctx;
-    const TraceRun r = run(t, code, state.slots.at(1).bits, number, ctx);
+    const TraceExit r = run(t, code, state.slots.at(1).bits, number, ctx);
     if (static_cast<int>(r.exit) != expected.snapshot) return "exit " + std::to_string(r.exit);
     return heap_.compare(std::map<int32_t, ir::Value>(r.values.begin(), r.values.end()), expected);
   }
@@ -131,7 +105,7 @@ TEST_F(MemoryTest, ArrayLoadAddStoreMatchesTheEvaluator) {
   heap_.store(state);
   const x64::AssembledTrace code = assemble(t);
   x64::TraceContext ctx;
-  const TraceRun r = run(t, code, state.slots[1].bits, 0.5, ctx);
+  const TraceExit r = run(t, code, state.slots[1].bits, 0.5, ctx);
   EXPECT_EQ(r.exit, 1u);
   EXPECT_EQ(heap_.compare(std::map<int32_t, ir::Value>(r.values.begin(), r.values.end()), expected), "");
   ASSERT_EQ(r.values.size(), 1u);
@@ -239,7 +213,7 @@ TEST_F(MemoryTest, HashLoadOfTheWrongTypeExits) {
   heap_.store(state);
   const x64::AssembledTrace code = assemble(t);
   x64::TraceContext ctx;
-  const TraceRun r = run(t, code, id, 0, ctx);
+  const TraceExit r = run(t, code, id, 0, ctx);
   EXPECT_EQ(r.exit, 1u);
   EXPECT_EQ(heap_.compare(std::map<int32_t, ir::Value>(r.values.begin(), r.values.end()), expected), "");
 }
@@ -274,7 +248,7 @@ TEST_F(MemoryTest, NewrefInsertsOrExitsWhenItsHelperFails) {
   EXPECT_EQ(heap_.compare({{2, ir::Value::number(0.25)}}, inserted), "");
 
   x64::TraceContext failing_ctx;
-  const TraceRun r = run(t, code, full, 7.0, failing_ctx);
+  const TraceExit r = run(t, code, full, 7.0, failing_ctx);
   EXPECT_EQ(r.exit, 1u);
   ASSERT_EQ(r.values.size(), 1u);
   EXPECT_EQ(r.values[0].second, ir::Value::number(7.0));
@@ -304,7 +278,7 @@ TEST_F(MemoryTest, GcStepRunsWhenDueAndExitsWhenItFails) {
   for (const Case c : {Case{0, false, 0, 2, 8.0}, Case{5, false, 1, 2, 8.0}, Case{5, true, 1, 1, 6.0}}) {
     gc = TestHeap::GcCounters{.total = c.total, .threshold = 1, .steps = 0, .fail = c.fail};
     x64::TraceContext ctx;
-    const TraceRun r = run(t, code, id, 2.0, ctx);
+    const TraceExit r = run(t, code, id, 2.0, ctx);
     EXPECT_EQ(gc.steps, c.steps) << c.total;
     EXPECT_EQ(r.exit, c.exit);
     ASSERT_EQ(r.values.size(), 1u);

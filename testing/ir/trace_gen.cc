@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_format.h"
 #include "lj/ir/builder.h"
+#include "testing/ir/arith_steps.h"
 
 namespace lj::testing {
 
@@ -18,9 +19,6 @@ using ir::Type;
 
 namespace {
 
-constexpr int32_t kInts[] = {0, 1, -1, 2, 3, 7, 31, 32, 33, 255, -256, 1 << 20,
-                             std::numeric_limits<int32_t>::max(),
-                             std::numeric_limits<int32_t>::min(), 1000, -7};
 // Exactly printable with %.14g, so dumps round-trip.
 const double kNums[] = {0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 3.25, -2.5, 1e300, 1e-300,
                         INFINITY, -INFINITY, NAN, 0.125, 100.0, -0.75};
@@ -28,30 +26,24 @@ const double kNums[] = {0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 3.25, -2.5, 1e300, 1e-30
 // those back as KINT).
 const double kSnapNums[] = {0.5, -2.5, 3.25, 0.125, -0.75, 1e-300};
 
+// The arithmetic this generator draws from: every int and number op FOLD knows.
 constexpr Op kIntOps[] = {Op::ADD, Op::SUB, Op::MUL, Op::BAND, Op::BOR, Op::BXOR,
                           Op::BSHL, Op::BSHR, Op::BSAR, Op::BROL, Op::BROR,
                           Op::MIN, Op::MAX, Op::BNOT, Op::BSWAP, Op::NEG};
 constexpr Op kNumOps[] = {Op::ADD, Op::SUB, Op::MUL, Op::DIV, Op::MIN, Op::MAX,
                           Op::POW, Op::NEG, Op::ABS};
-constexpr Op kCompares[] = {Op::LT, Op::GE, Op::LE, Op::GT, Op::ULT,
-                            Op::UGE, Op::ULE, Op::UGT, Op::EQ, Op::NE};
-constexpr Op kOverflowOps[] = {Op::ADDOV, Op::SUBOV, Op::MULOV};
-constexpr ir::FpMath kFpMathOps[] = {ir::FpMath::FLOOR, ir::FpMath::CEIL,
-                                  ir::FpMath::TRUNC, ir::FpMath::SQRT};
 
+// The arithmetic kinds (testing/ir/arith_steps.h) come first.
 enum Kind : uint8_t {
-  kIntArith, kNumArith, kFpMathStep, kIntToNum, kNumToInt, kOverflow, kCompare,
-  kArrayLoad, kArrayStore, kSnapshot, kHashLoad, kHashStore, kFieldLoad,
+  kArrayLoad = kArithKindCount, kArrayStore, kSnapshot, kHashLoad, kHashStore, kFieldLoad,
   kFieldStore, kAllocate, kNarrowable, kKindCount
 };
-
-template <typename T, size_t N>
-const T& pick(const T (&table)[N], size_t i) { return table[i % N]; }
 
 class TraceBuilder {
  public:
   TraceBuilder(const Recipe& recipe, TestBinding& binding)
-      : recipe_(recipe), binding_(binding), b_(built_.trace, nullptr, no_cse()) {}
+      : recipe_(recipe), binding_(binding), b_(built_.trace, nullptr, raw_emit_options()),
+        arith_(b_, ints_, nums_, {kIntOps, kNumOps, kNums}) {}
 
   BuiltTrace run() {
     built_.trace.loops_to_self = recipe_.loops;
@@ -75,15 +67,6 @@ class TraceBuilder {
   }
 
  private:
-  static ir::EmitOptions no_cse() {
-    ir::EmitOptions o;
-    o.cse = false;
-    o.max_constants = 60000;
-    o.max_instructions = 60000;
-    o.max_snapshots = 60000;
-    return o;
-  }
-
   void make_state() {
     ir::Object table;
     for (uint8_t v : recipe_.array) table.array.push_back(ir::Value::number(pick(kNums, v)));
@@ -99,60 +82,22 @@ class TraceBuilder {
     built_.state.slots[5] = ir::Value::object(IrType::TAB, recipe_.same_tables ? 0x7000 : 0x7100);
     built_.state.slots[1] = ir::Value::number(pick(kNums, recipe_.inputs[0]));
     built_.state.slots[2] = ir::Value::number(pick(kNums, recipe_.inputs[1]));
-    built_.state.slots[3] = ir::Value::number(static_cast<double>(pick(kInts, recipe_.inputs[2])));
+    built_.state.slots[3] = ir::Value::number(static_cast<double>(pick(kGenInts, recipe_.inputs[2])));
     built_.state.slots[4] = ir::Value::number(0);
   }
 
-  Ref int_operand(uint16_t index) { return ints_[index % ints_.size()]; }
-  Ref num_operand(uint16_t index) { return nums_[index % nums_.size()]; }
-  Ref int_second(const Step& s) {
-    return s.konst ? b_.kint(pick(kInts, s.constant)) : int_operand(s.b);
-  }
-  Ref num_second(const Step& s) {
-    return s.konst ? b_.knum(pick(kNums, s.constant)) : num_operand(s.b);
-  }
+  Ref int_operand(uint16_t index) { return arith_.int_operand(index); }
+  Ref num_operand(uint16_t index) { return arith_.num_operand(index); }
 
   void emit(const Step& s) {
-    switch (s.kind % kKindCount) {
-      case kIntArith: {
-        Op op = pick(kIntOps, s.op);
-        Ref y = op == Op::BNOT || op == Op::BSWAP ? 0 : op == Op::NEG ? b_.kint(0) : int_second(s);
-        ints_.push_back(b_.emit(op, Type(IrType::INT), int_operand(s.a), y));
-        break;
-      }
-      case kNumArith: {
-        Op op = pick(kNumOps, s.op);
-        Ref y = op == Op::NEG || op == Op::ABS ? b_.knum(-0.0) : num_second(s);
-        nums_.push_back(b_.emit(op, Type(IrType::NUM), num_operand(s.a), y));
-        break;
-      }
-      case kFpMathStep:
-        nums_.push_back(b_.emit(Op::FPMATH, Type(IrType::NUM), num_operand(s.a),
-                                static_cast<Ref>(pick(kFpMathOps, s.op))));
-        break;
-      case kIntToNum:
-        nums_.push_back(b_.emit(Op::CONV, Type(IrType::NUM), int_operand(s.a),
-                                ir::conv::mode(IrType::NUM, IrType::INT)));
-        break;
-      case kNumToInt:
-        snapshot(s);
-        weak(b_.emit(Op::CONV, Type::guarded(IrType::INT), num_operand(s.a),
-                     ir::conv::mode(IrType::INT, IrType::NUM) | ir::conv::kCheck));
-        break;
-      case kOverflow:
-        snapshot(s);
-        weak(b_.emit(pick(kOverflowOps, s.op), Type::guarded(IrType::INT),
-                     int_operand(s.a), int_second(s)));
-        break;
-      case kCompare: {
-        snapshot(s);
-        Op op = pick(kCompares, s.op);
-        if (s.constant & 1)
-          b_.emit(op, Type::guarded(IrType::NUM), num_operand(s.a), num_second(s));
-        else
-          b_.emit(op, Type::guarded(IrType::INT), int_operand(s.a), int_second(s));
-        break;
-      }
+    const uint8_t kind = s.kind % kKindCount;
+    if (kind < kArithKindCount) {
+      // A guarded CONV or overflow result is a weak guard (see weak()).
+      const ArithOperands operands{s.op, s.a, s.b, s.constant, s.konst, (s.constant & 1) != 0};
+      if (Ref r = arith_.emit(kind, operands, [&] { snapshot(s); })) live_weak_.push_back(r);
+      return;
+    }
+    switch (kind) {
       case kArrayLoad: {
         snapshot(s);
         Ref ref = array_ref(s);
@@ -185,7 +130,7 @@ class TraceBuilder {
       case kNarrowable: {
         // int(num(a) ± num(b)), checked: what NARROW turns into ADDOV/SUBOV.
         Ref a = b_.emit(Op::CONV, Type(IrType::NUM), int_operand(s.a), ir::conv::mode(IrType::NUM, IrType::INT));
-        Ref c = s.konst ? b_.knum(static_cast<double>(pick(kInts, s.constant)))
+        Ref c = s.konst ? b_.knum(static_cast<double>(pick(kGenInts, s.constant)))
                         : b_.emit(Op::CONV, Type(IrType::NUM), int_operand(s.b), ir::conv::mode(IrType::NUM, IrType::INT));
         Ref sum = b_.emit(s.op & 1 ? Op::SUB : Op::ADD, Type(IrType::NUM), a, c);
         nums_.push_back(sum);
@@ -274,7 +219,7 @@ class TraceBuilder {
   Ref snapshot_value(const Step& s, int slot) {
     uint32_t choice = (s.a * 7u + s.b * 13u + static_cast<uint32_t>(slot) * 5u + s.constant) % 9;
     if (choice == 8) return tables_[(s.b + static_cast<uint16_t>(slot)) % tables_.size()];
-    if (choice == 0) return b_.kint(pick(kInts, s.b + static_cast<uint16_t>(slot)));
+    if (choice == 0) return b_.kint(pick(kGenInts, s.b + static_cast<uint16_t>(slot)));
     if (choice == 1) return b_.knum(pick(kSnapNums, s.a + static_cast<uint16_t>(slot)));
     if (choice < 5) return int_operand(static_cast<uint16_t>(s.b + slot));
     return num_operand(static_cast<uint16_t>(s.a + slot));
@@ -316,6 +261,7 @@ class TraceBuilder {
   Ref counter_slot_ = 0;  // the loop counter as the iteration starts
   Ref counter_ = 0;       // … and as it ends
   std::vector<Ref> ints_, nums_, live_weak_;
+  ArithSteps arith_;
   uint64_t pc_ = 1;
 };
 
