@@ -29,8 +29,11 @@ int lib_print(Thread* L) {
                  tostring.as_function()->cfunction() == lib_tostring;
   for (int i = 1; i <= n; i++) {
     String* piece;
-    if (builtin) {
-      piece = vm.to_string(L, L->base[i - 1]);
+    // Strings and numbers skip the builtin tostring; anything else calls
+    // it, as luajit's print does (a call hook sees those calls).
+    TValue arg = L->base[i - 1];
+    if (builtin && (arg.is_string() || arg.is_number())) {
+      piece = vm.to_string(L, arg);
     } else {
       TValue* f = L->top;
       f[0] = tostring;
