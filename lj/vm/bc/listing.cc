@@ -82,7 +82,8 @@ std::string FormatString(const std::string& s) {
       escaped += static_cast<char>(ch);
     }
   }
-  if (escaped.size() > 40) return "\"" + escaped.substr(0, 40) + "\"~";
+  // jit.bc tests the raw string's length, then keeps 40 escaped characters.
+  if (s.size() > 40) return "\"" + escaped.substr(0, 40) + "\"~";
   return "\"" + escaped + "\"";
 }
 
