@@ -280,12 +280,21 @@ void Table::resize(GlobalState& g, uint32_t new_asize, uint32_t hbits) {
   freetop = hbits ? new_nodes + new_hmask + 1 : new_nodes;
 
   // Re-insert array entries beyond the new size, then the old hash entries.
+  // Each key is unique and absent from the new parts: no chain walk
+  // (slot_for's find_node) before new_key, which gives the same layout.
+  auto reinsert = [&](TValue key, TValue val) {
+    if (uint64_t i; array_index(key, i)) {
+      array[i] = val;
+    } else {
+      *new_key(g, key) = val;
+    }
+  };
   for (uint32_t i = new_asize; i < old_asize; i++) {
-    if (!old_array[i].is_nil()) *slot_for(g, TValue::number(i)) = old_array[i];
+    if (!old_array[i].is_nil()) reinsert(TValue::number(i), old_array[i]);
   }
   if (old_has_hash) {
     for (uint32_t i = 0; i <= old_hmask; i++) {
-      if (!old_nodes[i].val.is_nil()) *slot_for(g, old_nodes[i].key) = old_nodes[i].val;
+      if (!old_nodes[i].val.is_nil()) reinsert(old_nodes[i].key, old_nodes[i].val);
     }
     g.release(old_nodes, sizeof(Node) * (old_hmask + 1));
   }

@@ -82,13 +82,21 @@ constexpr ClassSets make_class_sets() {
 }
 constexpr ClassSets kClassSets = make_class_sets();
 
+// Adds the bytes lo..hi (none when lo > hi) to a 256-bit set, a word at a time.
+void add_range(uint64_t (&bits)[4], unsigned lo, unsigned hi) {
+  for (unsigned word = 0; word < 4; word++) {
+    unsigned first = std::max(lo, word * 64), last = std::min(hi, word * 64 + 63);
+    if (first > last) continue;
+    bits[word] |= (~uint64_t{0} >> (63 - (last - first))) << (first - word * 64);
+  }
+}
+
 // One match attempt's state: captures, nesting depth and the first error.
 class Matcher {
   // Items at pattern offsets below this have their class remembered.
   static constexpr size_t kRemembered = 64;
-  // Per item, the bytes its class was tested on, and those it matched.
+  // Per item, as 256 bits, the bytes its class matches.
   struct ByteSet {
-    uint64_t known[4];
     uint64_t member[4];
   };
 
@@ -107,7 +115,7 @@ class Matcher {
     m.begin = begin;
     m.end = end;
     m.level = level_;
-    std::copy_n(captures_.begin(), level_, m.captures.begin());
+    for (int i = 0; i < level_; i++) m.captures[i] = Capture{captures_[i].begin, captures_[i].len};
   }
   char pat(size_t i) const { return i < pattern_.size() ? pattern_[i] : '\0'; }
 
@@ -144,10 +152,10 @@ class Matcher {
     first_ep_ = ep;
     first_literal_ = ep == p + 1 && kSpecials.find(pat(p)) == std::string_view::npos;
     if (p < kRemembered) {
-      first_set_ = &set_for(p);
+      first_set_ = &set_for(p, ep);
     } else {
       first_set_ = &first_overflow_;
-      start_set(first_overflow_, p);
+      start_set(first_overflow_, p, ep);
     }
     // The whole pattern is this item (optionally with '+'): an offset the
     // item accepts is a match, its end found by the same per-byte test.
@@ -216,30 +224,30 @@ class Matcher {
     return i < subject_.size() ? static_cast<unsigned char>(subject_[i]) : 0;
   }
   unsigned char upat(size_t i) const { return static_cast<unsigned char>(pat(i)); }
-  bool first_item_matches(unsigned char c) { return set_matches(*first_set_, c, first_p_, first_ep_); }
-  // single_matches remembered per item and byte value: matching meets the
+  bool first_item_matches(unsigned char c) { return set_matches(*first_set_, c); }
+  // single_matches remembered per item as a byte set: matching meets the
   // same few bytes again and again, and a [set] is a walk. Items at offsets
   // from kRemembered on are not remembered.
   bool item_matches(unsigned char c, size_t p, size_t ep) {
     if (p >= kRemembered) return single_matches(c, p, ep);
-    return set_matches(set_for(p), c, p, ep);
+    return set_matches(set_for(p, ep), c);
   }
-  ByteSet& set_for(size_t p) {
+  ByteSet& set_for(size_t p, size_t ep) {
     ByteSet& set = sets_[p];
     if (!(sets_valid_ & (uint64_t{1} << p))) {
       sets_valid_ |= uint64_t{1} << p;
-      start_set(set, p);
+      start_set(set, p, ep);
     }
     return set;
   }
-  // Only a [set] is learned byte by byte: '%x' is kClassSets' entry, '.'
-  // every byte, anything else itself, known in full from the start.
-  void start_set(ByteSet& set, size_t p) {
+  // The class pattern[p, ep) in full: '%x' is kClassSets' entry, '.' every
+  // byte, a [set] its items' union (bracket_set), anything else itself.
+  void start_set(ByteSet& set, size_t p, size_t ep) {
     set = ByteSet{};
     char c = pat(p);
-    if (c == '[') return;
-    for (uint64_t& word : set.known) word = ~uint64_t{0};
-    if (c == '.') {
+    if (c == '[') {
+      bracket_set(set, p, ep - 1);
+    } else if (c == '.') {
       for (uint64_t& word : set.member) word = ~uint64_t{0};
     } else if (c == '%') {
       for (int i = 0; i < 4; i++) set.member[i] = kClassSets.members[upat(p + 1)][i];
@@ -247,14 +255,9 @@ class Matcher {
       set.member[upat(p) >> 6] = uint64_t{1} << (upat(p) & 63);
     }
   }
-  bool set_matches(ByteSet& set, unsigned char c, size_t p, size_t ep) {
-    uint64_t bit = uint64_t{1} << (c & 63);
-    int word = c >> 6;
-    if (!(set.known[word] & bit)) {
-      set.known[word] |= bit;
-      if (single_matches(c, p, ep)) set.member[word] |= bit;
-    }
-    return (set.member[word] & bit) != 0;
+  void bracket_set(ByteSet& set, size_t p, size_t close) const;
+  static bool set_matches(const ByteSet& set, unsigned char c) {
+    return (set.member[c >> 6] >> (c & 63)) & 1;
   }
   // class_end, remembered per item (errors are not: each reports anew).
   size_t item_end(size_t p) {
@@ -294,7 +297,13 @@ class Matcher {
   Error error_ = Error::kNone;
   int level_ = 0;
   int depth_ = 0;
-  std::array<Capture, kMaxCaptures> captures_{};
+  // Capture without its zeroing initializers: a Matcher per search would
+  // clear 512 bytes, and only the slots below level_ are ever read.
+  struct CaptureSlot {
+    size_t begin;
+    ptrdiff_t len;
+  };
+  std::array<CaptureSlot, kMaxCaptures> captures_;
   // plan_first_item's class pattern[first_p_, first_ep_); first_ep_ 0: none.
   size_t first_p_ = 0;
   size_t first_ep_ = 0;
@@ -421,6 +430,27 @@ bool Matcher::bracket_matches(unsigned char c, size_t p, size_t close) const {
   return !in_set_result;
 }
 
+// bracket_matches for every byte at once: the union of the items' bytes,
+// complemented after '^' (the same walk over the same items).
+void Matcher::bracket_set(ByteSet& set, size_t p, size_t close) const {
+  bool complement = pat(p + 1) == '^';
+  if (complement) p++;
+  while (++p < close) {
+    if (pat(p) == '%') {
+      p++;
+      for (int i = 0; i < 4; i++) set.member[i] |= kClassSets.members[upat(p)][i];
+    } else if (pat(p + 1) == '-' && p + 2 < close) {
+      p += 2;
+      add_range(set.member, upat(p - 2), upat(p));
+    } else {
+      set.member[upat(p) >> 6] |= uint64_t{1} << (upat(p) & 63);
+    }
+  }
+  if (complement) {
+    for (uint64_t& word : set.member) word = ~word;
+  }
+}
+
 // Does byte c match the single-character class pattern[p, ep)?
 bool Matcher::single_matches(unsigned char c, size_t p, size_t ep) const {
   switch (pat(p)) {
@@ -480,7 +510,7 @@ size_t Matcher::min_expand(size_t s, size_t p, size_t ep) {
 // '(' or '()': open a capture and match the rest; undo it on failure.
 size_t Matcher::start_capture(size_t s, size_t p, ptrdiff_t what) {
   if (level_ >= kMaxCaptures) return fail(Error::kTooManyCaptures);
-  captures_[level_] = Capture{s, what};
+  captures_[level_] = CaptureSlot{s, what};
   level_++;
   size_t result = match(s, p);
   if (result == kFail) level_--;
@@ -504,7 +534,7 @@ size_t Matcher::match_back_reference(size_t s, unsigned char digit) {
   int index = digit - '1';
   if (index < 0 || index >= level_ || captures_[index].len == Capture::kUnfinished)
     return fail(Error::kInvalidCaptureIndex);
-  const Capture& cap = captures_[index];
+  const CaptureSlot& cap = captures_[index];
   if (cap.len == Capture::kPosition) return kFail;
   size_t len = static_cast<size_t>(cap.len);
   if (subject_.size() - s < len) return kFail;
@@ -621,21 +651,16 @@ static SearchResult find_plain(std::string_view subject, std::string_view needle
   return result;
 }
 
-// str_find_aux: init normalisation, then plain search or pattern scan.
-static SearchResult search(std::string_view subject, std::string_view pattern,
-                           int64_t init, bool is_find, bool plain) {
-  int64_t len = static_cast<int64_t>(subject.size());
-  int64_t start = init < 0 ? init + len : init - 1;
-  if (start < 0) start = 0;
-  if (start > len) start = len;  // Lua 5.1: past the end searches at the end
-  if (is_find && (plain || !has_pattern_specials(pattern)))
-    return find_plain(subject, pattern, static_cast<size_t>(start));
+// search's pattern scan from start. Every return is `result`, so it is
+// built in the caller's slot (a SearchResult is 544 bytes).
+static SearchResult scan(std::string_view subject, std::string_view pattern, size_t start,
+                         bool is_find) {
   SearchResult result;
   Matcher matcher(subject, pattern);
   bool anchored = matcher.pat(0) == '^';
   size_t p = anchored ? 1 : 0;
   matcher.plan_first_item(p);
-  for (size_t s = static_cast<size_t>(start);; s++) {
+  for (size_t s = start;; s++) {
     // Past skip_rejected, an offset inside the subject passed the filter.
     if (!anchored) s = matcher.skip_rejected(s);
     bool tested = !anchored && s < subject.size();
@@ -654,6 +679,18 @@ static SearchResult search(std::string_view subject, std::string_view pattern,
     s = matcher.last_failing_start(s);
     if (s >= subject.size()) return result;
   }
+}
+
+// str_find_aux: init normalisation, then plain search or pattern scan.
+static SearchResult search(std::string_view subject, std::string_view pattern,
+                           int64_t init, bool is_find, bool plain) {
+  int64_t len = static_cast<int64_t>(subject.size());
+  int64_t start = init < 0 ? init + len : init - 1;
+  if (start < 0) start = 0;
+  if (start > len) start = len;  // Lua 5.1: past the end searches at the end
+  if (is_find && (plain || !has_pattern_specials(pattern)))
+    return find_plain(subject, pattern, static_cast<size_t>(start));
+  return scan(subject, pattern, static_cast<size_t>(start), is_find);
 }
 
 SearchResult find(std::string_view subject, std::string_view pattern, int64_t init,
