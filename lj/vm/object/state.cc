@@ -194,16 +194,16 @@ constexpr bool kPoolSmallBlocks = true;
 
 void* GlobalState::SmallBlocks::carve(size_t cls) {
   size_t size = cls * kGranule;
-  if (cursor + size > limit) {
+  if (static_cast<size_t>(limit[cls] - cursor[cls]) < size) {
     // The rest of the old chunk is dropped: at most kMaxBytes per chunk.
-    void* chunk = std::malloc(kChunkBytes);
+    void* chunk = std::aligned_alloc(64, kChunkBytes);
     if (!chunk) return nullptr;
     chunks.push_back(chunk);
-    cursor = static_cast<char*>(chunk);
-    limit = cursor + kChunkBytes;
+    cursor[cls] = static_cast<char*>(chunk);
+    limit[cls] = cursor[cls] + kChunkBytes;
   }
-  void* p = cursor;
-  cursor += size;
+  void* p = cursor[cls];
+  cursor[cls] += size;
   return p;
 }
 

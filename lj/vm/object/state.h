@@ -203,14 +203,20 @@ using RootMarker = std::function<void(GlobalState&)>;
     static constexpr size_t kChunkBytes = size_t{64} << 10;
     std::array<void*, kMaxBytes / kGranule + 1> free_lists{};
     std::vector<void*> chunks;
-    char* cursor = nullptr;
-    char* limit = nullptr;
+    // Each class carves its own cache-line-aligned chunks: blocks of one
+    // class sit side by side, so objects made in a row are swept in a row.
+    std::array<char*, kMaxBytes / kGranule + 1> cursor{};
+    std::array<char*, kMaxBytes / kGranule + 1> limit{};
     static size_t size_class(size_t bytes) { return (bytes + kGranule - 1) / kGranule; }
     void* take(size_t bytes) {
       size_t cls = size_class(bytes);
       void* p = free_lists[cls];
       if (!p) return carve(cls);
-      free_lists[cls] = *static_cast<void**>(p);
+      void* next = *static_cast<void**>(p);
+      free_lists[cls] = next;
+      // Freed blocks are scattered: fetch the next one's line ahead of its
+      // allocation (its link is read, its header written, right away).
+      __builtin_prefetch(next, 1);
       return p;
     }
     void give(void* p, size_t bytes) {
