@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "lj/vm/interp/bit_ops.h"
 #include "lj/vm/interp/debug.h"
 #include "lj/vm/interp/floor.h"
 #include "lj/vm/interp/vm.h"
@@ -130,6 +131,90 @@ static_assert(primitive_constant(bc::kPriNil) == TValue::nil() &&
   uint32_t copied = nres < wanted ? nres : wanted;
   for (uint32_t i = 0; i < copied; i++) dst[i] = res[i];
   for (uint32_t i = copied; i < wanted; i++) dst[i] = TValue::nil();
+}
+
+// The first `count` of nargs arguments are all numbers.
+[[gnu::always_inline]] inline bool numbers(const TValue* args, uint32_t count, uint32_t nargs) {
+  if (nargs < count) return false;
+  for (uint32_t i = 0; i < count; i++) {
+    if (!args[i].is_number()) return false;
+  }
+  return true;
+}
+
+// One bit.* result as a number.
+[[gnu::always_inline]] inline bool bits_result(uint32_t bits, TValue& out) {
+  out = TValue::number(static_cast<int32_t>(bits));
+  return true;
+}
+[[gnu::always_inline]] inline uint32_t bits_of(TValue v) { return bit_ops::num_to_bit(v.as_number()); }
+
+// bit.tobit/bnot of a number.
+template <uint32_t (*kOp)(uint32_t)>
+[[gnu::always_inline]] inline bool unary_bits(const TValue* args, uint32_t nargs, TValue& out) {
+  return numbers(args, 1, nargs) && bits_result(kOp(bits_of(args[0])), out);
+}
+// band/bor/bxor of up to 4 numbers (md5's longest); more go generic.
+template <uint32_t (*kOp)(uint32_t, uint32_t)>
+[[gnu::always_inline]] inline bool fold_bits(const TValue* args, uint32_t nargs, TValue& out) {
+  if (nargs == 0 || nargs > 4 || !numbers(args, nargs, nargs)) return false;
+  uint32_t acc = bits_of(args[0]);
+  for (uint32_t i = 1; i < nargs; i++) acc = kOp(acc, bits_of(args[i]));
+  return bits_result(acc, out);
+}
+// Shifts and rotates of two numbers, the count modulo 32.
+template <uint32_t (*kOp)(uint32_t, uint32_t)>
+[[gnu::always_inline]] inline bool shift_bits(const TValue* args, uint32_t nargs, TValue& out) {
+  return numbers(args, 2, nargs) && bits_result(kOp(bits_of(args[0]), bits_of(args[1]) & 31), out);
+}
+// math.floor/abs/sqrt of a number (same bits as math.cc's std:: calls).
+template <double (*kOp)(double)>
+[[gnu::always_inline]] inline bool unary_math(const TValue* args, uint32_t nargs, TValue& out) {
+  if (!numbers(args, 1, nargs)) return false;
+  out = TValue::number(kOp(args[0].as_number()));
+  return true;
+}
+[[gnu::always_inline]] inline double abs_number(double x) { return std::fabs(x); }
+[[gnu::always_inline]] inline double sqrt_number(double x) { return std::sqrt(x); }
+
+// The fast functions CALL answers itself and how (one table: the switch
+// below and the range test come from it).
+#define LJ_INLINE_FAST(_)                                                                   \
+  _(BitTobit, unary_bits<bit_ops::same>) _(BitBnot, unary_bits<bit_ops::flip>)              \
+  _(BitBand, fold_bits<bit_ops::and_bits>) _(BitBor, fold_bits<bit_ops::or_bits>)           \
+  _(BitBxor, fold_bits<bit_ops::xor_bits>) _(BitLshift, shift_bits<bit_ops::shift_left>)    \
+  _(BitRshift, shift_bits<bit_ops::shift_right>)                                            \
+  _(BitArshift, shift_bits<bit_ops::shift_right_arith>)                                     \
+  _(BitRol, shift_bits<bit_ops::rotate_left>) _(BitRor, shift_bits<bit_ops::rotate_right>)  \
+  _(MathFloor, unary_math<floor_number>) _(MathAbs, unary_math<abs_number>)                 \
+  _(MathSqrt, unary_math<sqrt_number>)
+
+// The ids inline_result answers lie in one range (vm.h's order), so other
+// C functions pay one compare before call_entry, not a call.
+#define LJ_INLINE_IN_RANGE(name, answer) static_assert(kFf##name >= kFfBitTobit && kFf##name <= kFfMathSqrt);
+LJ_INLINE_FAST(LJ_INLINE_IN_RANGE)
+#undef LJ_INLINE_IN_RANGE
+[[gnu::always_inline]] inline bool inline_candidate(const TValue* callee) {
+  TValue fnv = callee[-2];
+  if (!fnv.is_function()) return false;
+  return static_cast<uint8_t>(fnv.as_function()->ffid - kFfBitTobit) <= kFfMathSqrt - kFfBitTobit;
+}
+
+// The hottest library functions, answered by CALL itself for number
+// arguments: no indirect call and none of call_entry's tests (LuaJIT's
+// fast functions are a few instructions too). The result is in out and
+// true; anything else is false and goes through call_entry to the
+// library's fast path or C function, which convert strings and raise.
+// The callee is a function (inline_candidate).
+[[gnu::always_inline]] inline bool inline_result(const TValue* args, uint32_t nargs, TValue& out) {
+  switch (reinterpret_cast<const Function*>(args[-2].u64 & TValue::kPayloadMask)->ffid) {
+#define LJ_INLINE_CASE(name, answer) \
+  case kFf##name:                    \
+    return answer(args, nargs, out);
+    LJ_INLINE_FAST(LJ_INLINE_CASE)
+#undef LJ_INLINE_CASE
+    default: return false;
+  }
 }
 
 // A string constant of the running prototype (boxed once by the loader).
@@ -377,6 +462,22 @@ class Interpreter {
     L->base = callee;
     pt = npt;
     pc = fn->pc;
+    return true;
+  }
+  // CALL/CALLM of one of the hottest library functions (inline_result):
+  // stores its one result as the instruction wants it (B=0: all, as
+  // multres) and returns true. Hooks must see the C function run instead.
+  // Out of line: inlined, it moved GCC's register choices in every handler
+  // (fib, tak +3% instructions; docs/interpreter-profile.md, round 6).
+  [[gnu::noinline]] static bool call_inline(Vm& vm, TValue* callee, uint32_t nargs, uint32_t ins) {
+    TValue r;
+    if (vm.hooked_ || !inline_result(callee, nargs, r)) return false;
+    if (uint32_t wanted = bc::BOf(ins); wanted != 0) {
+      return_fixed(callee - 2, &r, 1, wanted - 1);
+    } else {
+      callee[-2] = r;
+      vm.multres_ = 1;
+    }
     return true;
   }
   // RET0/RET1 back to a Lua caller that wants exactly kResults results or
@@ -1102,11 +1203,13 @@ void Interpreter::run(Vm& vm, Thread* L, TValue* entry_base, uint32_t entry_narg
       newbase = base + bc::AOf(ins) + 2;
       newbase[-1] = link_to_pc(pc);
       if (enter_lua(L, base, pc, pt, newbase, nargs)) goto next;
+      if (inline_candidate(newbase) && call_inline(vm, newbase, nargs, ins)) goto next;
       goto call_entry;
     op_CALL: {
       TValue* callee = base + bc::AOf(ins) + 2;
       callee[-1] = link_to_pc(pc);
       if (enter_lua(L, base, pc, pt, callee, bc::COf(ins) - 1)) goto next;
+      if (inline_candidate(callee) && call_inline(vm, callee, bc::COf(ins) - 1, ins)) goto next;
       nargs = bc::COf(ins) - 1;
       newbase = callee;
       goto call_entry;

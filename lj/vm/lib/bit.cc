@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "lj/vm/interp/bit_ops.h"
 #include "lj/vm/lib/api.h"
 #include "lj/vm/lib/lib.h"
 
@@ -13,36 +14,20 @@ namespace lj::lib {
 
 namespace {
 
-// lj_num2bit: the low word of n + 1.5 * 2^52.
-int32_t num_to_bit(double n) {
-  uint64_t bits = std::bit_cast<uint64_t>(n + 6755399441055744.0);
-  return static_cast<int32_t>(static_cast<uint32_t>(bits));
-}
+// The operations (bit_ops.h) are shared with the CALL handler.
+using namespace interp::bit_ops;
 
 // Argument i as a 32-bit pattern ("number expected, got no value" when
 // absent: LuaJIT's lj_carith_check64 counts against the real top).
 uint32_t check_bit(Thread* L, int i) {
   if (i > arg_count(L)) Vm::of(L).type_error(L, i, "number");
-  return static_cast<uint32_t>(num_to_bit(check_number(L, i)));
+  return num_to_bit(check_number(L, i));
 }
 
 int result(Thread* L, uint32_t bits) {
   push(L, TValue::number(static_cast<int32_t>(bits)));
   return 1;
 }
-
-// The operations, shared by the C functions and their fast paths.
-uint32_t same(uint32_t x) { return x; }
-uint32_t flip(uint32_t x) { return ~x; }
-uint32_t swap_bytes(uint32_t x) { return __builtin_bswap32(x); }
-uint32_t and_bits(uint32_t a, uint32_t b) { return a & b; }
-uint32_t or_bits(uint32_t a, uint32_t b) { return a | b; }
-uint32_t xor_bits(uint32_t a, uint32_t b) { return a ^ b; }
-uint32_t shift_left(uint32_t x, uint32_t n) { return x << n; }
-uint32_t shift_right(uint32_t x, uint32_t n) { return x >> n; }
-uint32_t shift_right_arith(uint32_t x, uint32_t n) { return static_cast<uint32_t>(static_cast<int32_t>(x) >> n); }
-uint32_t rotate_left(uint32_t x, uint32_t n) { return std::rotl(x, static_cast<int>(n)); }
-uint32_t rotate_right(uint32_t x, uint32_t n) { return std::rotr(x, static_cast<int>(n)); }
 
 int bit_tobit(Thread* L) { return result(L, check_bit(L, 1)); }
 int bit_bnot(Thread* L) { return result(L, flip(check_bit(L, 1))); }
@@ -72,7 +57,7 @@ bool fast_bits(const TValue* args, uint32_t count, uint32_t nargs) {
   }
   return true;
 }
-uint32_t bits_of(TValue v) { return static_cast<uint32_t>(num_to_bit(v.as_number())); }
+uint32_t bits_of(TValue v) { return num_to_bit(v.as_number()); }
 int fast_result(TValue* args, uint32_t bits) {
   args[0] = TValue::number(static_cast<int32_t>(bits));
   return 1;

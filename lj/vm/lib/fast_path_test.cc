@@ -1,9 +1,11 @@
 // The library fast paths (interp::FastPath) against `luajit -joff`: random
 // calls of every function that has one, with arguments drawn from numbers
 // (integral, fractional, huge, NaN, infinities), numeric and other strings,
-// nil, booleans and tables, called three ways: for a fixed number of results
+// nil, booleans and tables, called five ways: for a fixed number of results
 // (the loop's shortcut return), through pcall (errors: the C function's
-// message) and into a table constructor (all results). ljit must return
+// message), into a table constructor (all results), and with literal
+// arguments for one result or as a last argument (CALL's inline fast
+// functions, B=2 and B=0). ljit must return
 // exactly the text luajit prints for the same program.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -59,6 +61,10 @@ local function protected(f, ...)
   local ok, a, b = pcall(f, ...)
   out[#out + 1] = S(ok) .. ' ' .. S(a) .. ' ' .. S(b)
 end
+local function one(g)
+  local ok, r = pcall(g)
+  out[#out + 1] = S(ok) .. ' ' .. S(r)
+end
 local function all(f, ...)
   local ok, r = pcall(function(...) return {f(...)} end, ...)
   if not ok then out[#out + 1] = 'error ' .. S(r) return end
@@ -70,14 +76,22 @@ end
 
 // One random call: form(function, arguments).
 std::string GenCall() {
-  static const std::vector<std::string> kForms = {"fixed", "protected", "all"};
+  static const std::vector<std::string> kForms = {"fixed", "protected", "all", "single", "last"};
   std::string form = *rc::gen::elementOf(kForms);
   std::string fn = *rc::gen::elementOf(kFunctions);
   // luajit's math fast functions read a stale stack slot when called with
   // no argument at all (pcall(math.floor) returns whatever was there).
   int nargs = *rc::gen::inRange(fn.starts_with("math.") ? 1 : 0, 5);
   std::string args = fn;
-  for (int i = 0; i < nargs; i++) args += ", " + *rc::gen::elementOf(kArguments);
+  std::string literal;  // the same arguments for a direct call
+  for (int i = 0; i < nargs; i++) {
+    std::string arg = *rc::gen::elementOf(kArguments);
+    args += ", " + arg;
+    literal += (i ? ", " : "") + arg;
+  }
+  // A direct call for one result (CALL with B=2) or all of them (B=0).
+  if (form == "single") return "one(function() return S((" + fn + "(" + literal + "))) end)\n";
+  if (form == "last") return "one(function() return S(" + fn + "(" + literal + ")) end)\n";
   // The fixed form calls f directly: under pcall an error is a line too.
   if (form == "fixed") return "if not pcall(fixed, " + args + ") then out[#out + 1] = 'error' end\n";
   return form + "(" + args + ")\n";
