@@ -16,39 +16,13 @@
 
 #include "lj/vm/interp/vm.h"
 #include "lj/vm/lib/lib.h"
+#include "lj/vm/lib/test_lua.h"
 
 namespace lj::lib {
 namespace {
 
 using interp::Vm;
 using vm::TValue;
-
-// A fresh VM with every library; Eval runs a chunk returning one value.
-class Lua {
- public:
-  Lua() : vm_(g_) { open_all(vm_); }
-
-  // The chunk's first result as tostring gives it, or "ERROR: message".
-  std::string Eval(const std::string& source) {
-    vm::Thread* L = g_.main_thread();
-    TValue* f = L->top;
-    f[0] = TValue::function(vm_.load(source, "=test", g_.globals()));
-    L->top = f + 2;
-    ptrdiff_t offset = f - L->stack;
-    std::string traceback;
-    bool ok = vm_.pcall(L, f, 1, &traceback);
-    f = L->stack + offset;
-    std::string out = std::string(ok ? "" : "ERROR: ") + std::string(vm_.to_string(L, *f)->view());
-    L->top = f;
-    return out;
-  }
-
-  vm::GlobalState& global() { return g_; }
-
- private:
-  vm::GlobalState g_;
-  Vm vm_;
-};
 
 // A file name under the test's temporary directory.
 std::string TempPath(const std::string& name) {
@@ -86,7 +60,7 @@ int OpenDescriptors() {
 // -- Sharing stdout ------------------------------------------------------------------
 
 TEST(IoStdout, PrintIoWriteAndStdoutShareOneBuffer) {
-  Lua lua;
+  TestLua lua;
   testing::internal::CaptureStdout();
   EXPECT_EQ(lua.Eval("print('a', 1) io.write('b', 2) io.stdout:write('c') print('d') "
                      "io.stdout:setvbuf('no') io.write('e') print() return 'ok'"),
@@ -96,7 +70,7 @@ TEST(IoStdout, PrintIoWriteAndStdoutShareOneBuffer) {
 }
 
 TEST(IoStdout, StandardHandlesWrapCStreams) {
-  Lua lua;
+  TestLua lua;
   char expected[96];
   std::snprintf(expected, sizeof expected, "file (%p) file (%p) file (%p)", static_cast<void*>(stdin),
                 static_cast<void*>(stdout), static_cast<void*>(stderr));
@@ -107,7 +81,7 @@ TEST(IoStdout, StandardHandlesWrapCStreams) {
 // -- Handles and the collector ----------------------------------------------------------
 
 TEST(IoHandles, AreUserdataOfTypeFileWithTheRegistryMetatable) {
-  Lua lua;
+  TestLua lua;
   std::string path = TempPath("handle.txt");
   WriteFile(path, "x");
   EXPECT_EQ(lua.Eval("h = io.open('" + path + "') return type(h)"), "userdata");
@@ -122,7 +96,7 @@ TEST(IoHandles, AreUserdataOfTypeFileWithTheRegistryMetatable) {
 }
 
 TEST(IoHandles, CollectorClosesUnreachableFiles) {
-  Lua lua;
+  TestLua lua;
   std::string path = TempPath("gc.txt");
   WriteFile(path, "data");
   int before = OpenDescriptors();
@@ -137,7 +111,7 @@ TEST(IoHandles, CollectorClosesUnreachableFiles) {
 }
 
 TEST(IoHandles, LinesOfANamedFileCloseAtTheEnd) {
-  Lua lua;
+  TestLua lua;
   std::string path = TempPath("lines.txt");
   WriteFile(path, "1\n2\n3");
   int before = OpenDescriptors();
@@ -200,7 +174,7 @@ constexpr const char* kSerialise =
     "out[#out + 1] = v == nil and 'N' or ('S' .. #v .. ':' .. v) end return table.concat(out, ',') end ";
 
 TEST(IoRead, RandomFormatSequencesMatchTheModel) {
-  Lua lua;
+  TestLua lua;
   std::string path = TempPath("model.txt");
   bool ok = rc::check("read(formats...) slices the file as the model does", [&] {
     std::string content = *rc::gen::container<std::string>(rc::gen::element('a', 'b', ' ', '\n', '\r', '7', '\t'));
@@ -234,7 +208,7 @@ TEST(IoRead, RandomFormatSequencesMatchTheModel) {
 }
 
 TEST(IoRead, EmbeddedZerosSurviveCountsAndAll) {
-  Lua lua;
+  TestLua lua;
   std::string path = TempPath("zeros.bin");
   WriteFile(path, std::string("a\0b\0\0c", 6));
   EXPECT_EQ(lua.Eval(std::string(kSerialise) + "local f = io.open('" + path + "', 'rb') return ser(f:read(2, '*a'))"),
@@ -244,7 +218,7 @@ TEST(IoRead, EmbeddedZerosSurviveCountsAndAll) {
 // -- Writing against a model ------------------------------------------------------------
 
 TEST(IoWrite, RandomValuesConcatenateAsTostring) {
-  Lua lua;
+  TestLua lua;
   std::string path = TempPath("written.txt");
   bool ok = rc::check("f:write(values...) writes their concatenation", [&] {
     int n = *rc::gen::inRange(0, 8);
@@ -283,7 +257,7 @@ void CivilFromDays(int64_t days, int64_t* y, int* m, int* d) {
 }
 
 TEST(OsDate, UtcFieldsMatchTheCivilCalendar) {
-  Lua lua;
+  TestLua lua;
   bool ok = rc::check("os.date('!...', t) and '!*t' agree with a civil-calendar model", [&] {
     int64_t t = *rc::gen::inRange<int64_t>(-20000000000, 20000000000);
     int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
@@ -308,7 +282,7 @@ TEST(OsDate, UtcFieldsMatchTheCivilCalendar) {
 }
 
 TEST(OsTime, RoundTripsThroughLocalDateTables) {
-  Lua lua;
+  TestLua lua;
   bool ok = rc::check("os.time(os.date('*t', t)) == t", [&] {
     int64_t t = *rc::gen::inRange<int64_t>(-2000000000, 4000000000);
     std::string tt = std::to_string(t);
@@ -318,7 +292,7 @@ TEST(OsTime, RoundTripsThroughLocalDateTables) {
 }
 
 TEST(OsExecute, ReturnsTheRawStatusWord) {
-  Lua lua;
+  TestLua lua;
   EXPECT_EQ(lua.Eval("return os.execute('exit 5')"), "1280");
   EXPECT_EQ(lua.Eval("return os.execute()"), "1");
 }
@@ -326,10 +300,10 @@ TEST(OsExecute, ReturnsTheRawStatusWord) {
 // os.exit ends the process: checked in a forked child (death test).
 TEST(OsExitDeathTest, EndsTheProcessWithItsStatus) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_EXIT(Lua().Eval("io.stderr:write('bye') os.exit(3)"), testing::ExitedWithCode(3), "bye");
-  EXPECT_EXIT(Lua().Eval("os.exit(true)"), testing::ExitedWithCode(0), "");
-  EXPECT_EXIT(Lua().Eval("os.exit(false)"), testing::ExitedWithCode(1), "");
-  EXPECT_EXIT(Lua().Eval("os.exit()"), testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(TestLua().Eval("io.stderr:write('bye') os.exit(3)"), testing::ExitedWithCode(3), "bye");
+  EXPECT_EXIT(TestLua().Eval("os.exit(true)"), testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(TestLua().Eval("os.exit(false)"), testing::ExitedWithCode(1), "");
+  EXPECT_EXIT(TestLua().Eval("os.exit()"), testing::ExitedWithCode(0), "");
 }
 
 }  // namespace

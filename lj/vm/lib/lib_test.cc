@@ -14,6 +14,7 @@
 #include "lj/vm/interp/vm.h"
 #include "lj/vm/lib/builtins.h"
 #include "lj/vm/lib/lib.h"
+#include "lj/vm/lib/test_lua.h"
 
 namespace lj::lib {
 namespace {
@@ -23,25 +24,11 @@ using vm::TValue;
 
 class LibTest : public ::testing::Test {
  protected:
-  LibTest() : vm_(g_) { open_all(vm_); }
+  std::string Eval(const std::string& source) { return lua_.Eval(source); }
 
-  // Runs a chunk that returns one string; an error gives "ERROR: msg".
-  std::string Eval(const std::string& source) {
-    vm::Thread* L = g_.main_thread();
-    TValue* f = L->top;
-    f[0] = TValue::function(vm_.load(source, "=test", g_.globals()));
-    L->top = f + 2;
-    ptrdiff_t off = f - L->stack;
-    std::string tb;
-    bool ok = vm_.pcall(L, f, 1, &tb);
-    f = L->stack + off;
-    std::string out = std::string(ok ? "" : "ERROR: ") + std::string(vm_.to_string(L, *f)->view());
-    L->top = f;
-    return out;
-  }
-
-  vm::GlobalState g_;
-  Vm vm_;
+  TestLua lua_;
+  vm::GlobalState& g_ = lua_.global();
+  Vm& vm_ = lua_.vm();
 };
 
 // -- Builtins ---------------------------------------------------------------------
