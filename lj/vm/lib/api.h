@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "lj/vm/interp/vm.h"
+#include "lj/vm/strlib/format.h"
 
 namespace lj::lib {
 
@@ -48,11 +49,8 @@ inline double opt_number(Thread* L, int i, double def) {
 }
 
 // LuaJIT's integer arguments (lj_lib_checkint): truncated to 32 bits, and
-// out of range or NaN reads as INT32_MIN, as x86's cvttsd2si gives
-// (strlib::to_int32_like_x86, inline here for the fast paths).
-inline int64_t lua_int32(double n) {
-  return n > -2147483649.0 && n < 2147483648.0 ? static_cast<int64_t>(n) : INT32_MIN;
-}
+// out of range or NaN reads as INT32_MIN, as x86's cvttsd2si gives.
+inline int64_t lua_int32(double n) { return strlib::to_int32_like_x86(n); }
 inline int64_t check_integer(Thread* L, int i) { return lua_int32(check_number(L, i)); }
 inline int64_t opt_integer(Thread* L, int i, int64_t def) {
   return arg(L, i).is_nil() ? def : check_integer(L, i);

@@ -1,7 +1,5 @@
 // The string library: the simple functions here, patterns and format on
 // top of lj/vm/strlib's algorithms; and the string metatable.
-#include <emmintrin.h>
-
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -95,19 +93,13 @@ int str_char(Thread* L) {
 
 // -- Fast paths (interp::FastPath): string and number arguments only.
 
-// lua_int32 in one instruction: x86's cvttsd2si gives INT32_MIN for NaN and
-// anything out of int32 range, which is what lua_int32 spells out.
-[[gnu::always_inline]] inline int64_t int32_like_x86(TValue v) {
-  return _mm_cvttsd_si32(_mm_set_sd(v.as_number()));
-}
-
 int fast_byte(Thread* L, TValue* args, uint32_t nargs) {
   if (nargs < 1 || !args[0].is_string()) return -1;
   String* s = args[0].as_string();
   int64_t len = s->len, i = 1, j;
   // The commonest call, byte(s, i) with 1 <= i <= #s, answers at once.
   if (nargs == 2 && args[1].is_number()) {
-    i = int32_like_x86(args[1]);
+    i = lua_int32(args[1].as_number());
     if (i >= 1 && i <= len) {
       args[0] = TValue::number(static_cast<unsigned char>(s->data()[i - 1]));
       return 1;
@@ -132,10 +124,10 @@ int fast_byte(Thread* L, TValue* args, uint32_t nargs) {
 int fast_sub(Thread* L, TValue* args, uint32_t nargs) {
   if (nargs < 2 || !args[0].is_string() || !args[1].is_number() || gc_due(L)) return -1;
   String* s = args[0].as_string();
-  int64_t len = s->len, i = int32_like_x86(args[1]), j = -1;
+  int64_t len = s->len, i = lua_int32(args[1].as_number()), j = -1;
   if (nargs > 2 && !args[2].is_nil()) {
     if (!args[2].is_number()) return -1;
-    j = int32_like_x86(args[2]);
+    j = lua_int32(args[2].as_number());
   }
   if (i < 1) i = i < 0 ? std::max<int64_t>(i + len + 1, 1) : 1;
   if (j < 0) j += len + 1;

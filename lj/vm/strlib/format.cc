@@ -153,11 +153,6 @@ int64_t to_int64_like_x86(double value) {
   return static_cast<int64_t>(value);
 }
 
-int32_t to_int32_like_x86(double value) {
-  if (!(value > -2147483649.0 && value < 2147483648.0)) return INT32_MIN;
-  return static_cast<int32_t>(value);
-}
-
 void format_integer(std::string& out, const FormatSpec& spec, double value) {
   char conversion = static_cast<char>(to_lower(static_cast<unsigned char>(spec.conversion)));
   bool is_signed = conversion == 'd' || conversion == 'i';

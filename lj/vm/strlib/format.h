@@ -8,6 +8,10 @@
 // %q, with __tostring), and what type names errors mention.
 #pragma once
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -70,6 +74,15 @@ void format_pointer(std::string& out, uintptr_t address);
 // The reference's double -> integer conversions (x86 truncation, and
 // INT_MIN for NaN or out-of-range values).
 int64_t to_int64_like_x86(double value);
-int32_t to_int32_like_x86(double value);
+// Inline: the library's fast paths convert every integer argument with it
+// (on x86 the instruction itself, else the same result spelled out).
+inline int32_t to_int32_like_x86(double value) {
+#if defined(__SSE2__)
+  return _mm_cvttsd_si32(_mm_set_sd(value));
+#else
+  if (!(value > -2147483649.0 && value < 2147483648.0)) return INT32_MIN;
+  return static_cast<int32_t>(value);
+#endif
+}
 
 }  // namespace lj::strlib
